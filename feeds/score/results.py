@@ -1,0 +1,50 @@
+"""What scoring returns: plain data, so store, export and tests share one shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    category: str
+    term: str  # canonical term from the lexicon
+    matched: str  # the text as it appeared
+    weight: float
+    sentence_index: int
+    start: int  # offsets within that sentence
+    end: int
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    actor: str  # canonical name
+    alias: str  # the text as it appeared
+    sentence_index: int
+    start: int
+    end: int
+    sentiment: float | None  # the sentence's VADER compound; None when not scored
+
+
+@dataclass(frozen=True)
+class UnlistedName:
+    name: str
+    mentions: int
+    example: str  # a sentence using it
+
+
+@dataclass
+class ArticleScore:
+    relevant: bool
+    relevance_terms: list[str]  # what decided it (place names, actors, "khmer-script", ...)
+    language: str | None  # language the text was scored as
+    sentiment: float | None  # mean sentence compound; None = not scored (non-English)
+    sentiment_pos: float | None  # share of sentences with compound >= 0.05
+    sentiment_neg: float | None  # share with compound <= -0.05
+    sentiment_neu: float | None
+    sentence_count: int
+    risk_score: float  # 0..100
+    category_points: dict[str, float] = field(default_factory=dict)
+    term_matches: list[TermMatch] = field(default_factory=list)
+    actor_mentions: list[ActorMention] = field(default_factory=list)
+    unlisted_names: list[UnlistedName] = field(default_factory=list)

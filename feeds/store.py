@@ -1,0 +1,351 @@
+"""Storage: engines, migrations, the refresh lock, and every write the ingest makes.
+
+The schema itself is in ``feeds/schema.py``; this module owns how it is reached. Writes
+take a ``Connection`` inside a transaction the caller opened, so the refresh job decides
+what commits together (one feed's articles, its scores and its health, all or nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+
+from feeds import schema
+from feeds.score.results import ArticleScore
+
+PG_LOCK_KEY = 0x43414D424F444941 & 0x7FFFFFFFFFFFFFFF  # "CAMBODIA", as a bigint
+
+
+class LockBusy(RuntimeError):
+    """Another refresh holds this database's lock."""
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the form every stored time takes."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and route them to psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file for a SQLite URL, or None for in-memory and other databases."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings this project relies on.
+
+    SQLite gets WAL (the dashboard reads while a refresh writes), a busy timeout (a
+    reader never fails because the writer holds the lock for a moment) and enforced
+    foreign keys.
+    """
+    url = normalise_url(url)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default: the newest). Safe to call every run."""
+    with engine.begin() as conn:
+        if current_revision(conn) == head_revision() and revision == "head":
+            return
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
+    return script.get_current_head()
+
+
+@contextlib.contextmanager
+def refresh_lock(engine: Engine) -> Iterator[None]:
+    """Hold the one-writer lock: a file lock beside a SQLite file, an advisory lock on PG.
+
+    Both locks die with the process, so a refresh killed with SIGKILL never leaves a
+    stale lock behind.
+    """
+    path = sqlite_path(str(engine.url))
+    if engine.dialect.name == "sqlite":
+        if path is None:
+            yield
+            return
+        lock_path = path.with_name(path.name + ".lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise LockBusy(
+                    f"another refresh is running on {path} (lock file {lock_path})"
+                ) from None
+            yield
+        finally:
+            os.close(fd)
+        return
+    with engine.connect() as conn:
+        got = conn.execute(select(text(f"pg_try_advisory_lock({PG_LOCK_KEY})"))).scalar()
+        conn.commit()
+        if not got:
+            raise LockBusy("another refresh is running on this PostgreSQL database")
+        try:
+            yield
+        finally:
+            conn.execute(select(text(f"pg_advisory_unlock({PG_LOCK_KEY})")))
+            conn.commit()
+
+
+# --- feeds ---------------------------------------------------------------------------
+
+
+def sync_feeds(conn: Connection, configs: Iterable) -> dict[str, dict]:
+    """Make sure every configured feed has a row; return rows keyed by feed name.
+
+    A feed whose URL changed keeps its history but forgets its HTTP validators and
+    failure count, which belonged to the old address.
+    """
+    rows = {r.name: dict(r._mapping) for r in conn.execute(select(schema.feeds))}
+    for cfg in configs:
+        row = rows.get(cfg.name)
+        if row is None:
+            new_id = conn.execute(
+                insert(schema.feeds).values(name=cfg.name, url=cfg.url, status="new")
+            ).inserted_primary_key[0]
+            rows[cfg.name] = dict(
+                conn.execute(select(schema.feeds).where(schema.feeds.c.id == new_id))
+                .one()._mapping
+            )
+        elif row["url"] != cfg.url:
+            values = dict(url=cfg.url, etag=None, last_modified=None,
+                          consecutive_failures=0, next_attempt_at=None)
+            conn.execute(update(schema.feeds).where(schema.feeds.c.id == row["id"])
+                         .values(**values))
+            row.update(values)
+    return rows
+
+
+def update_feed(conn: Connection, feed_id: int, **values) -> None:
+    conn.execute(update(schema.feeds).where(schema.feeds.c.id == feed_id).values(**values))
+
+
+# --- runs ----------------------------------------------------------------------------
+
+
+def start_run(engine: Engine, kind: str = "refresh") -> int:
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(schema.refresh_runs).values(started_at=utcnow(), kind=kind)
+        ).inserted_primary_key[0]
+
+
+def finish_run(engine: Engine, run_id: int, **counts) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(schema.refresh_runs)
+            .where(schema.refresh_runs.c.id == run_id)
+            .values(finished_at=utcnow(), **counts)
+        )
+
+
+# --- articles ------------------------------------------------------------------------
+
+
+@dataclass
+class NewArticle:
+    url: str  # canonical
+    link: str
+    guid: str | None
+    fingerprint: str
+    title: str
+    published_at: datetime
+    published_estimated: bool
+    language: str | None
+    summary: str
+    text: str
+    text_source: str = "summary"
+
+
+def article_id_by_url(conn: Connection, url: str) -> int | None:
+    return conn.execute(
+        select(schema.articles.c.id).where(schema.articles.c.url == url)
+    ).scalar()
+
+
+def article_id_by_guid(conn: Connection, feed_id: int, guid: str) -> int | None:
+    t = schema.article_feeds
+    return conn.execute(
+        select(t.c.article_id).where(t.c.feed_id == feed_id, t.c.guid == guid).limit(1)
+    ).scalar()
+
+
+def fingerprint_candidates(conn: Connection, fingerprint: str, start: datetime,
+                           end: datetime) -> list[tuple[int, str]]:
+    """Articles with this title fingerprint published in [start, end]: (id, text)."""
+    a = schema.articles
+    return [
+        (r.id, r.text)
+        for r in conn.execute(
+            select(a.c.id, a.c.text).where(
+                a.c.fingerprint == fingerprint, a.c.published_at.between(start, end)
+            )
+        )
+    ]
+
+
+def insert_article(conn: Connection, art: NewArticle, feed: dict, fetched_at: datetime) -> int:
+    article_id = conn.execute(
+        insert(schema.articles).values(
+            url=art.url,
+            link=art.link,
+            fingerprint=art.fingerprint,
+            title=art.title,
+            feed_id=feed["id"],
+            source=feed["name"],
+            published_at=art.published_at,
+            published_day=art.published_at.date(),
+            published_estimated=art.published_estimated,
+            fetched_at=fetched_at,
+            language=art.language,
+            summary=art.summary,
+            text=art.text,
+            text_source=art.text_source,
+        )
+    ).inserted_primary_key[0]
+    link_feed(conn, article_id, feed["id"], art.link, art.guid, fetched_at)
+    return article_id
+
+
+def link_feed(conn: Connection, article_id: int, feed_id: int, link: str, guid: str | None,
+              seen_at: datetime) -> bool:
+    """Record that a feed carried an article; False when it was already recorded."""
+    t = schema.article_feeds
+    exists = conn.execute(
+        select(t.c.article_id).where(t.c.article_id == article_id, t.c.feed_id == feed_id)
+    ).first()
+    if exists:
+        return False
+    conn.execute(insert(t).values(article_id=article_id, feed_id=feed_id, link=link,
+                                  guid=guid, first_seen_at=seen_at))
+    return True
+
+
+def save_scores(conn: Connection, article_id: int, score: ArticleScore,
+                lexicon_version: str, scored_at: datetime | None = None) -> None:
+    """Replace an article's scores and evidence with ``score``."""
+    for table in schema.SCORE_TABLES:
+        conn.execute(delete(table).where(table.c.article_id == article_id))
+    conn.execute(
+        update(schema.articles)
+        .where(schema.articles.c.id == article_id)
+        .values(
+            relevant=score.relevant,
+            relevance_terms=json.dumps(score.relevance_terms, ensure_ascii=False),
+            language=score.language,
+            sentiment=score.sentiment,
+            sentiment_pos=score.sentiment_pos,
+            sentiment_neg=score.sentiment_neg,
+            sentiment_neu=score.sentiment_neu,
+            sentence_count=score.sentence_count,
+            risk_score=score.risk_score,
+            scored_at=scored_at or utcnow(),
+            lexicon_version=lexicon_version,
+        )
+    )
+    if score.term_matches:
+        conn.execute(insert(schema.term_matches), [
+            dict(article_id=article_id, category=m.category, term=m.term, matched=m.matched,
+                 weight=m.weight, sentence_index=m.sentence_index, start=m.start, end=m.end)
+            for m in score.term_matches
+        ])
+    counts: dict[str, int] = {}
+    for m in score.term_matches:
+        counts[m.category] = counts.get(m.category, 0) + 1
+    if counts:
+        conn.execute(insert(schema.article_categories), [
+            dict(article_id=article_id, category=cat, matches=n,
+                 points=float(score.category_points.get(cat, 0.0)))
+            for cat, n in counts.items()
+        ])
+    if score.actor_mentions:
+        conn.execute(insert(schema.actor_mentions), [
+            dict(article_id=article_id, actor=m.actor, alias=m.alias,
+                 sentence_index=m.sentence_index, start=m.start, end=m.end,
+                 sentiment=m.sentiment)
+            for m in score.actor_mentions
+        ])
+        per_actor: dict[str, list] = {}
+        for m in score.actor_mentions:
+            per_actor.setdefault(m.actor, []).append(m)
+        rows = []
+        for actor, mentions in per_actor.items():
+            # One sentence naming an actor twice counts once towards its sentiment.
+            by_sentence = {m.sentence_index: m.sentiment for m in mentions}
+            scored = [s for s in by_sentence.values() if s is not None]
+            rows.append(dict(article_id=article_id, actor=actor, mentions=len(mentions),
+                             sentiment=sum(scored) / len(scored) if scored else None))
+        conn.execute(insert(schema.article_actors), rows)
+    if score.unlisted_names:
+        conn.execute(insert(schema.unlisted_names), [
+            dict(article_id=article_id, name=n.name[:200], mentions=n.mentions,
+                 example=n.example)
+            for n in score.unlisted_names
+        ])

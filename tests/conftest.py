@@ -1,0 +1,25 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# feedserver.py sits next to this file and is imported as a top-level module (the
+# benchmarks import it the same way), whatever import mode pytest runs in.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from feedserver import FeedServer  # noqa: E402
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A fresh loopback FeedServer for one test; stopped afterwards."""
+    server = FeedServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

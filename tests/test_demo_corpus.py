@@ -1,0 +1,385 @@
+"""Checks on the demo corpus (data/demo/) and the default feeds list (data/feeds.toml).
+
+The demo corpus is hand-written RSS: six fictional "Demo · ..." outlets summarising real,
+dated events. These tests pin down what the rest of the project relies on: every file
+parses cleanly, items carry the fields ingest needs, the corpus spans years, and the
+deliberate test cases (Khmer items, non-Cambodia items, syndicated duplicates) are there.
+Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from itertools import combinations
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+import feedparser
+import pytest
+
+from feeds.config import PROJECT_ROOT, DedupPolicy, load_feeds
+
+DATA = PROJECT_ROOT / "data"
+DEMO = DATA / "demo"
+DEMO_TOML = DEMO / "demo.toml"
+FEEDS_TOML = DATA / "feeds.toml"
+
+KHMER_RE = re.compile("[\u1780-\u17ff]")
+# Enough to tell a Cambodia story from regional news elsewhere; every Cambodia item in
+# the demo names at least one of these.
+CAMBODIA_TERMS = (
+    "cambodia",
+    "khmer",
+    "phnom penh",
+    "hun sen",
+    "hun manet",
+    "kem sokha",
+    "sam rainsy",
+    "cnrp",
+)
+QUOTE_CHARS = '"\u201c\u201d\u00ab\u00bb'
+TRACKING_PARAMS = re.compile(r"^(utm_[a-z]+|fbclid|gclid)$")
+
+
+def _text(entry) -> str:
+    return f"{entry.get('title', '')} {entry.get('summary', '')}"
+
+
+def _is_khmer(entry) -> bool:
+    return bool(KHMER_RE.search(_text(entry)))
+
+
+def _about_cambodia(entry) -> bool:
+    text = _text(entry).lower()
+    return _is_khmer(entry) or any(term in text for term in CAMBODIA_TERMS)
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(re.findall(r"\w+", title.casefold()))
+
+
+def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def _jaccard(a: str, b: str) -> float:
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / len(sa | sb)
+
+
+def _canonical_url(url: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _published(entry) -> datetime:
+    return parsedate_to_datetime(entry.published)
+
+
+@pytest.fixture(scope="module")
+def demo_feeds():
+    return load_feeds(DEMO_TOML)
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[str, feedparser.FeedParserDict]:
+    files = sorted(DEMO.glob("*.xml"))
+    assert files, f"no demo feed files in {DEMO}"
+    return {path.name: feedparser.parse(path.read_bytes()) for path in files}
+
+
+@pytest.fixture(scope="module")
+def items(parsed) -> list[tuple[str, feedparser.FeedParserDict]]:
+    return [(name, entry) for name, feed in parsed.items() for entry in feed.entries]
+
+
+# --- files and channels -----------------------------------------------------------------
+
+
+def test_every_file_parses_cleanly(parsed):
+    for name, feed in parsed.items():
+        assert not feed.bozo, f"{name}: {feed.get('bozo_exception')}"
+        assert feed.version == "rss20", name
+        assert feed.encoding.lower() == "utf-8", name
+
+
+def test_files_declare_utf8():
+    for path in DEMO.glob("*.xml"):
+        head = path.read_bytes()[:60]
+        assert head.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'), path.name
+        path.read_bytes().decode("utf-8")  # raises if not UTF-8
+
+
+def test_channels_are_labelled_as_demo(parsed):
+    for name, feed in parsed.items():
+        channel = feed.feed
+        assert channel.title.startswith("Demo · "), name
+        assert "Demo data written for the Cambodia Risk Monitor" in channel.description, name
+        assert "not a real news source" in channel.description, name
+        assert urlsplit(channel.link).hostname.endswith(".example.org"), name
+        assert channel.language in {"en", "km"}, name
+
+
+def test_demo_toml_matches_files(parsed, demo_feeds):
+    names = [feed.name for feed in demo_feeds]
+    assert len(names) == len(set(names))
+    listed = {}
+    for feed in demo_feeds:
+        assert feed.name.startswith("Demo · "), feed.name
+        parts = urlsplit(feed.url)
+        assert parts.scheme == "https" and parts.hostname == "demo.example.org", feed.url
+        file_name = parts.path.rsplit("/", 1)[-1]
+        assert (DEMO / file_name).is_file(), f"{feed.name}: no file {file_name}"
+        assert feed.full_text is False and feed.enabled is True, feed.name
+        listed[file_name] = feed
+    assert set(listed) == set(parsed), "demo.toml and data/demo/*.xml disagree"
+    for file_name, feed in listed.items():
+        channel = parsed[file_name].feed
+        assert channel.title == feed.name, file_name
+        assert channel.language == feed.language, file_name
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+def test_size_and_sources(parsed, items):
+    assert len(parsed) >= 6
+    assert len(items) >= 220
+    for name, feed in parsed.items():
+        assert len(feed.entries) >= 20, f"{name} has only {len(feed.entries)} items"
+
+
+def test_every_item_has_the_fields_ingest_needs(items):
+    guids, links = set(), set()
+    for name, entry in items:
+        where = f"{name}: {entry.get('title')!r}"
+        assert entry.get("title", "").strip(), where
+        assert entry.get("summary", "").strip(), where
+        link = urlsplit(entry.get("link", ""))
+        assert link.scheme == "https", where
+        assert link.hostname == "example.org" or link.hostname.endswith(".example.org"), where
+        assert entry.get("id"), where
+        assert entry.get("published_parsed"), where
+        assert entry.id not in guids, f"{where}: guid repeats"
+        assert entry.link not in links, f"{where}: link repeats"
+        guids.add(entry.id)
+        links.add(entry.link)
+
+
+def test_pubdates_are_rfc822_with_zone(items):
+    for name, entry in items:
+        when = _published(entry)  # RFC 822 / 2822, as RSS 2.0 requires
+        assert when.tzinfo is not None, f"{name}: {entry.published}"
+        assert when < datetime(2026, 1, 1, tzinfo=UTC), f"{name}: {entry.published}"
+
+
+def test_corpus_spans_years(items):
+    dates = [_published(entry) for _, entry in items]
+    assert max(dates) - min(dates) >= timedelta(days=365)
+    years = {d.year for d in dates}
+    assert set(range(2017, 2026)) <= years, f"years missing: {set(range(2017, 2026)) - years}"
+
+
+def test_descriptions_are_short_plain_summaries(items):
+    for name, entry in items:
+        text = entry.summary
+        assert "<" not in text and ">" not in text, f"{name}: markup in {entry.title!r}"
+        if _is_khmer(entry):
+            sentences = text.count("\u17d4")  # Khmer full stop
+        else:
+            sentences = len(re.findall(r"[.!?](?=\s|$)", text))
+        assert 2 <= sentences <= 5, f"{name}: {sentences} sentences in {entry.title!r}"
+
+
+def test_no_quotation_marks(items):
+    # The demo paraphrases; it never puts words in anyone's mouth.
+    for name, entry in items:
+        for char in QUOTE_CHARS:
+            assert char not in _text(entry), f"{name}: quotation mark in {entry.title!r}"
+
+
+def test_khmer_items(parsed, items):
+    khmer = [(name, entry) for name, entry in items if KHMER_RE.search(entry.title)]
+    assert len(khmer) >= 25
+    for name, entry in khmer:
+        assert parsed[name].feed.language == "km", f"{name}: Khmer item in non-km feed"
+        assert KHMER_RE.search(entry.summary), f"{name}: {entry.title!r}"
+    text = " ".join(_text(entry) for _, entry in khmer)
+    for word in ("កម្ពុជា", "ហ៊ុន សែន", "ហ៊ុន ម៉ាណែត", "កឹម សុខា", "ព្រំដែន", "ចាប់ខ្លួន"):
+        assert word in text, word
+
+
+def test_non_cambodia_items_exist_only_where_the_filter_runs(items, demo_feeds):
+    relevant_by_file = {
+        urlsplit(feed.url).path.rsplit("/", 1)[-1]: feed.always_relevant for feed in demo_feeds
+    }
+    outside = [(name, entry) for name, entry in items if not _about_cambodia(entry)]
+    assert len(outside) >= 15
+    for name, entry in outside:
+        assert not relevant_by_file[name], f"{name} is always_relevant but has {entry.title!r}"
+        assert "cambod" not in _text(entry).lower(), entry.title
+
+
+def test_vocabulary_the_scoring_looks_for(items):
+    text = " ".join(_text(entry) for _, entry in items).lower()
+    actors = [
+        "Hun Sen",
+        "Hun Manet",
+        "Kem Sokha",
+        "Sam Rainsy",
+        "Mu Sochua",
+        "Sar Kheng",
+        "Tea Banh",
+        "CPP",
+        "CNRP",
+        "Candlelight Party",
+        "National Election Commission",
+        "Supreme Court",
+        "European Union",
+        "United States",
+        "China",
+        "Thailand",
+        "Vietnam",
+        "Japan",
+        "UN ",
+        "ASEAN",
+        "Human Rights Watch",
+        "Amnesty International",
+        "LICADHO",
+        "ADHOC",
+        "Samdech",
+    ]
+    risk = [
+        "troops",
+        "soldiers",
+        "deployed",
+        "sanctions",
+        "tariff",
+        "arrested",
+        "detained",
+        "charged",
+        "convicted",
+        "treason",
+        "incitement",
+        "protest",
+        "strike",
+        "dissolved",
+        "banned",
+        "exile",
+        "election",
+        "land dispute",
+        "eviction",
+        "journalist",
+        "licence revoked",
+    ]
+    missing = [word for word in actors + risk if word.lower() not in text]
+    assert not missing, f"never mentioned: {missing}"
+
+
+# --- duplicates ---------------------------------------------------------------------------
+
+
+def _same_story_pairs(items):
+    window = timedelta(days=DedupPolicy().window_days)
+    pairs = []
+    for (name_a, a), (name_b, b) in combinations(items, 2):
+        if _norm_title(a.title) == _norm_title(b.title) and (
+            abs(_published(a) - _published(b)) <= window
+        ):
+            pairs.append(((name_a, a), (name_b, b)))
+    return pairs
+
+
+def test_syndicated_duplicates(items):
+    threshold = DedupPolicy().min_text_similarity
+    pairs = _same_story_pairs(items)
+    cross = [p for p in pairs if p[0][0] != p[1][0]]
+    same = [p for p in pairs if p[0][0] == p[1][0]]
+    assert len(cross) >= 12, f"only {len(cross)} cross-feed duplicates"
+    assert len(same) >= 2, f"only {len(same)} same-feed re-publications"
+    tracking_only = 0
+    for (name_a, a), (name_b, b) in pairs:
+        where = f"{a.title!r} ({name_a} / {name_b})"
+        assert a.link != b.link and a.id != b.id, where
+        assert _jaccard(a.summary, b.summary) >= threshold, where
+        if _canonical_url(a.link) == _canonical_url(b.link):
+            tracking_only += 1
+    # Both kinds: URLs that differ only by tracking parameters, and different hosts/paths.
+    assert tracking_only >= 5
+    assert len(pairs) - tracking_only >= 5
+    for (_, a), (_, b) in same:
+        assert _canonical_url(a.link) == _canonical_url(b.link), a.title
+        assert a.summary == b.summary, a.title
+
+
+def test_no_accidental_near_duplicates(items):
+    # Only the deliberate duplicates (same title) may look alike; anything else within the
+    # dedup window must be clearly different, so the demo's duplicate count is exact.
+    window = timedelta(days=DedupPolicy().window_days)
+    for (_, a), (_, b) in combinations(items, 2):
+        if _norm_title(a.title) == _norm_title(b.title):
+            continue
+        if abs(_published(a) - _published(b)) > window:
+            continue
+        assert _jaccard(a.summary, b.summary) < 0.5, f"{a.title!r} ~ {b.title!r}"
+
+
+# --- the default (production) feeds list ------------------------------------------------
+
+
+def test_default_feeds_list_loads():
+    feeds = load_feeds(FEEDS_TOML)
+    assert len(feeds) >= 10
+    languages = {feed.language for feed in feeds}
+    assert {"en", "km"} <= languages
+    for feed in feeds:
+        parts = urlsplit(feed.url)
+        assert parts.scheme == "https", feed.name
+        assert not parts.hostname.endswith("example.org"), feed.name
+        assert feed.language, f"{feed.name}: language not set"
+    names = " | ".join(feed.name for feed in feeds)
+    for outlet in (
+        "Khmer Times",
+        "Phnom Penh Post",
+        "Cambodianess",
+        "Kiripost",
+        "CamboJA",
+        "Radio Free Asia Khmer",
+        "VOA Khmer",
+        "Asia Times",
+        "The Diplomat",
+        "Google News",
+    ):
+        assert outlet in names, outlet
+    camboja = [feed for feed in feeds if "CamboJA" in feed.name]
+    assert {feed.language for feed in camboja} == {"en", "km"}
+
+
+def test_default_feeds_google_news_queries():
+    feeds = load_feeds(FEEDS_TOML)
+    google = [feed for feed in feeds if urlsplit(feed.url).hostname == "news.google.com"]
+    queries = {}
+    for feed in google:
+        params = dict(parse_qsl(urlsplit(feed.url).query))
+        queries[feed.language] = unquote(params["q"])
+        assert feed.full_text is False, feed.name  # links are Google redirect pages
+    assert queries == {"en": "Cambodia", "km": "កម្ពុជា"}
+
+
+def test_default_feeds_list_is_honest_about_verification():
+    text = FEEDS_TOML.read_text(encoding="utf-8")
+    feeds = load_feeds(FEEDS_TOML)
+    notes = text.count("not reachable from the build machine (no internet)")
+    # One note per feed, plus the one quoted in the header.
+    assert notes >= len(feeds) + 1
+    assert "last checked: 2026-11-28" in text
+
+
+def test_demo_and_default_lists_are_separate(demo_feeds):
+    default_urls = {feed.url for feed in load_feeds(FEEDS_TOML)}
+    assert not default_urls & {feed.url for feed in demo_feeds}
+    assert Path(DEMO_TOML).parent == DEMO

@@ -1,0 +1,177 @@
+"""Ingest benchmarks: concurrency, the 304 pass, CPU per entry, and peak memory.
+
+Run from the project root:  .venv/bin/python benchmarks/bench_refresh.py
+
+1. Concurrency: 200 feeds of 20 items on loopback, each answering after 250 ms, spread
+   over 50 local servers (ports) the way real feeds spread over hosts, so the per-host
+   politeness limit applies as it would in production. The serial floor is
+   200 x 0.25 s = 50 s; goal: first refresh <= 5 s. Then an unchanged second refresh
+   (every answer a 304): goal <= 2 s and no article written.
+2. CPU: parse, clean and store on summaries, in entries per second, beside bare
+   feedparser parsing the same bytes in the same run. Goal: >= 0.6x the bare figure.
+3. Memory: peak RSS of the 200-feed refresh, run as the real CLI in a child process.
+   Goal: <= 300 MB.
+
+Figures are printed; nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import feedparser  # noqa: E402
+from feedserver import FeedServer  # noqa: E402
+from rss_support import item, rss  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from feeds import schema, store  # noqa: E402
+from feeds.config import FeedConfig, Settings  # noqa: E402
+from feeds.parse import parse_feed  # noqa: E402
+from feeds.refresh import run_refresh, store_entries  # noqa: E402
+
+FEEDS, ITEMS, DELAY, SERVERS = 200, 20, 0.25, 50
+
+SENTENCES = [
+    "Cambodian troops were deployed along the northern border with Thailand on {d}.",
+    "The National Election Commission said voter registration would close next month.",
+    "Garment workers in Phnom Penh protested over unpaid wages and factory closures.",
+    "Officials from the European Union discussed trade preferences with ministers.",
+    "Police arrested three activists from a land rights group in Koh Kong province.",
+    "Prime Minister Hun Manet opened a new road linking Siem Reap and Oddar Meanchey.",
+]
+
+
+def feed_bytes(feed: int) -> bytes:
+    base = datetime(2024, 1, 1)
+    entries = []
+    for i in range(ITEMS):
+        n = feed * 1000 + i
+        text = " ".join(s.format(d=f"day {n}") for s in SENTENCES[i % 3: i % 3 + 4])
+        entries.append(item(
+            f"Outlet {feed} report {i}: border and labour news {n}",
+            f"https://outlet{feed}.example.org/news/{n}?utm_source=rss",
+            guid=f"o{feed}-{i}", published=base + timedelta(hours=n % 5000),
+            description=f"<p>{text}</p><p>Report number {n}.</p>"))
+    return rss(entries, title=f"Outlet {feed}")
+
+
+def write_config(servers: list[FeedServer], path: Path) -> list[FeedConfig]:
+    feeds, lines = [], []
+    for f in range(FEEDS):
+        url = servers[f % SERVERS].url(f"/feed{f}.xml")
+        feeds.append(FeedConfig(f"Outlet {f}", url))
+        lines += ["[[feeds]]", f'name = "Outlet {f}"', f'url = "{url}"', ""]
+    path.write_text("\n".join(lines))
+    return feeds
+
+
+def article_count(url: str) -> int:
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(schema.articles)).scalar()
+    engine.dispose()
+    return n
+
+
+def bench_concurrency(servers, feeds, workdir: Path) -> None:
+    url = f"sqlite:///{workdir / 'concurrency.db'}"
+    settings = Settings(db_url=url)
+    started = time.perf_counter()
+    first = run_refresh(settings, feeds)
+    t_first = time.perf_counter() - started
+    before = article_count(url)
+    started = time.perf_counter()
+    second = run_refresh(settings, feeds)
+    t_second = time.perf_counter() - started
+    after = article_count(url)
+    floor = FEEDS * DELAY
+    print("1. Concurrency (200 feeds x 20 items, 250 ms each, 50 hosts)")
+    print(f"   first refresh : {t_first:6.2f} s  = {t_first / floor:5.1%} of the {floor:.0f} s "
+          f"serial floor (goal <= 10%, 5 s); {first.count('ok')} ok, "
+          f"{first.new_articles} new articles")
+    print(f"   304 refresh   : {t_second:6.2f} s  (goal <= 2 s); "
+          f"{second.count('unchanged')} unchanged, articles {before} -> {after} "
+          f"({'no article written' if before == after else 'ARTICLES WRITTEN'})")
+
+
+def bench_cpu(bodies: list[bytes], workdir: Path, repeat: int) -> None:
+    entries = len(bodies) * ITEMS
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for body in bodies:
+            feedparser.parse(io.BytesIO(body), response_headers={
+                "content-type": "application/rss+xml; charset=utf-8"})
+    bare = entries * repeat / (time.perf_counter() - started)
+
+    total = 0.0
+    for r in range(repeat):
+        url = f"sqlite:///{workdir / f'cpu{r}.db'}"
+        engine = store.make_engine(url)
+        store.migrate(engine)
+        settings = Settings(db_url=url)
+        configs = [FeedConfig(f"Outlet {f}", f"https://outlet{f}.example.org/rss")
+                   for f in range(len(bodies))]
+        with engine.begin() as conn:
+            rows = store.sync_feeds(conn, configs)
+        now = store.utcnow()
+        started = time.perf_counter()
+        for cfg, body in zip(configs, bodies, strict=True):
+            parsed = parse_feed(body, {"content-type": "application/rss+xml; charset=utf-8"},
+                                now)
+            with engine.begin() as conn:
+                store_entries(conn, settings, cfg, rows[cfg.name], parsed, now, None)
+        total += time.perf_counter() - started
+        engine.dispose()
+    ours = entries * repeat / total
+    print("2. CPU: parse + clean + dedup + store (summaries, SQLite file), no scoring")
+    print(f"   bare feedparser : {bare:8.0f} entries/s")
+    print(f"   our pipeline    : {ours:8.0f} entries/s  = {ours / bare:.2f}x bare (goal >= 0.6x)")
+
+
+def bench_memory(config: Path, workdir: Path) -> None:
+    url = f"sqlite:///{workdir / 'memory.db'}"
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "feeds.cli", "refresh", "--config", str(config), "--db", url],
+        capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print("3. Memory: the 200-feed refresh as the real CLI, scoring included")
+    print(f"   peak RSS : {peak_mb:6.1f} MB (goal <= 300 MB); {elapsed:.2f} s; "
+          f"exit {proc.returncode}: {proc.stdout.strip()[:120]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="CPU benchmark repetitions")
+    args = parser.parse_args()
+    servers = [FeedServer().start() for _ in range(SERVERS)]
+    bodies = [feed_bytes(f) for f in range(FEEDS)]
+    try:
+        for f, body in enumerate(bodies):
+            servers[f % SERVERS].add(f"/feed{f}.xml", body, delay=DELAY, etag=f'"v{f}"')
+        with tempfile.TemporaryDirectory() as tmp:
+            workdir = Path(tmp)
+            feeds = write_config(servers, workdir / "feeds.toml")
+            bench_memory(workdir / "feeds.toml", workdir)
+            bench_concurrency(servers, feeds, workdir)
+            bench_cpu(bodies, workdir, args.repeat)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

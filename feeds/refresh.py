@@ -1,0 +1,316 @@
+"""One refresh run: lock, fetch, parse, extract, dedup, score, store, and feed health.
+
+The run is the only writer. Each feed is processed alone: its new articles, their scores
+and its health row commit in one transaction, so a feed that fails (or a process killed
+with SIGKILL) leaves every other feed's work intact and no half-written feed behind. The
+run row is written first and closed last; a run killed midway keeps ``finished_at`` NULL,
+which the Sources page shows as interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import Connection, Engine
+
+from feeds import store
+from feeds.canonical import canonical_url, text_similarity, title_fingerprint
+from feeds.clean import html_to_text
+from feeds.config import FeedConfig, Settings
+from feeds.extract import extract_text
+from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
+from feeds.lexicon import Lexicons, load_lexicons
+from feeds.parse import Entry, ParsedFeed, parse_feed
+from feeds.score import score_article
+
+# Longest stored text, in characters: a feed cannot fill the database through one entry.
+MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 1_000
+
+
+@dataclass
+class FeedOutcome:
+    name: str
+    status: str  # ok | unchanged | failed | skipped
+    new_articles: int = 0
+    items: int = 0
+    error: str | None = None
+    warning: str | None = None
+    latency_ms: int | None = None
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new_articles for o in self.outcomes)
+
+    @property
+    def seconds(self) -> float:
+        end = self.finished_at or store.utcnow()
+        return (end - self.started_at).total_seconds()
+
+    def line(self) -> str:
+        """One line for cron logs."""
+        failed = [o for o in self.outcomes if o.status == "failed"]
+        text = (
+            f"{self.kind} run {self.run_id}: {self.count('ok')} ok, {len(failed)} failed, "
+            f"{self.count('unchanged')} unchanged, {self.count('skipped')} skipped; "
+            f"{self.new_articles} new articles in {self.seconds:.1f}s"
+        )
+        if failed:
+            text += " (failed: " + "; ".join(f"{o.name}: {o.error}" for o in failed[:5])
+            text += ", ..." if len(failed) > 5 else ""
+            text += ")"
+        return text
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "started_at": self.started_at.isoformat() + "Z",
+            "finished_at": self.finished_at.isoformat() + "Z" if self.finished_at else None,
+            "seconds": round(self.seconds, 3),
+            "feeds_ok": self.count("ok"),
+            "feeds_failed": self.count("failed"),
+            "feeds_unchanged": self.count("unchanged"),
+            "feeds_skipped": self.count("skipped"),
+            "new_articles": self.new_articles,
+            "feeds": [asdict(o) for o in self.outcomes],
+        }, ensure_ascii=False)
+
+
+def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = False,
+                on_feed_done: Callable[[FeedOutcome], None] | None = None) -> RunSummary:
+    """Fetch every due feed once and store what is new. Raises store.LockBusy."""
+    engine = store.make_engine(settings.db_url)
+    try:
+        store.migrate(engine)
+        with store.refresh_lock(engine):
+            lexicons = load_lexicons(settings.lexicon_dir)
+            summary = RunSummary(store.start_run(engine), "refresh", store.utcnow())
+            with engine.begin() as conn:
+                rows = store.sync_feeds(conn, feeds)
+            now = store.utcnow()
+            due, waiting = [], []
+            for cfg in feeds:
+                if not cfg.enabled:
+                    continue
+                next_at = rows[cfg.name]["next_attempt_at"]
+                (waiting if (next_at and next_at > now and not force) else due).append(cfg)
+            for cfg in waiting:
+                until = rows[cfg.name]["next_attempt_at"]
+                outcome = FeedOutcome(cfg.name, "skipped",
+                                      error=f"backing off until {until:%Y-%m-%d %H:%M} UTC")
+                summary.outcomes.append(outcome)
+                if on_feed_done:
+                    on_feed_done(outcome)
+            asyncio.run(_fetch_all(engine, settings, due, rows, lexicons, summary, on_feed_done))
+            _close_run(engine, summary)
+            return summary
+    finally:
+        engine.dispose()
+
+
+def _close_run(engine: Engine, summary: RunSummary) -> None:
+    summary.finished_at = store.utcnow()
+    store.finish_run(
+        engine, summary.run_id,
+        feeds_ok=summary.count("ok"), feeds_failed=summary.count("failed"),
+        feeds_unchanged=summary.count("unchanged"), feeds_skipped=summary.count("skipped"),
+        new_articles=summary.new_articles,
+    )
+
+
+async def _fetch_all(engine, settings, due, rows, lexicons, summary, on_feed_done) -> None:
+    async with Fetcher(settings.fetch) as fetcher:
+        async def one(cfg: FeedConfig) -> None:
+            outcome = await _refresh_feed(engine, settings, fetcher, cfg, rows[cfg.name],
+                                          lexicons)
+            summary.outcomes.append(outcome)
+            if on_feed_done:
+                on_feed_done(outcome)
+
+        await asyncio.gather(*(one(cfg) for cfg in due))
+
+
+async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, cfg: FeedConfig,
+                        row: dict, lexicons: Lexicons) -> FeedOutcome:
+    started = time.monotonic()
+    attempted_at = store.utcnow()
+    try:
+        result = await fetcher.fetch(row["url"], etag=row["etag"],
+                                     last_modified=row["last_modified"])
+        if not result.ok:
+            return _record_failure(engine, settings, cfg, row, attempted_at, result.error,
+                                   result.retry_after, result.elapsed_ms)
+        if result.not_modified:
+            with engine.begin() as conn:
+                store.update_feed(
+                    conn, row["id"], status="unchanged", last_attempt_at=attempted_at,
+                    last_success_at=attempted_at, last_error=None, consecutive_failures=0,
+                    next_attempt_at=None, latency_ms=result.elapsed_ms,
+                    etag=result.etag or row["etag"],
+                    last_modified=result.last_modified or row["last_modified"],
+                )
+            return FeedOutcome(cfg.name, "unchanged", latency_ms=result.elapsed_ms)
+        parsed = parse_feed(result.body, result.headers, attempted_at)
+        if parsed.error:
+            return _record_failure(engine, settings, cfg, row, attempted_at, parsed.error,
+                                   None, result.elapsed_ms)
+        pages = {}
+        if cfg.full_text:
+            pages = await _fetch_pages(fetcher, engine, settings, cfg, row, parsed)
+        with engine.begin() as conn:
+            new = store_entries(conn, settings, cfg, row, parsed, attempted_at, lexicons,
+                                pages)
+            store.update_feed(
+                conn, row["id"], status="ok", last_attempt_at=attempted_at,
+                last_success_at=attempted_at, last_error=parsed.warning,
+                consecutive_failures=0, next_attempt_at=None, latency_ms=result.elapsed_ms,
+                item_count=len(parsed.entries), etag=result.etag,
+                last_modified=result.last_modified,
+            )
+        return FeedOutcome(cfg.name, "ok", new_articles=new, items=len(parsed.entries),
+                           warning=parsed.warning, latency_ms=result.elapsed_ms)
+    except Exception as exc:  # one feed's bug must not end the run
+        elapsed = int((time.monotonic() - started) * 1000)
+        message = f"internal error while processing the feed: {type(exc).__name__}: {exc}"
+        return _record_failure(engine, settings, cfg, row, attempted_at, message[:500], None,
+                               elapsed)
+
+
+def _record_failure(engine: Engine, settings: Settings, cfg: FeedConfig, row: dict,
+                    attempted_at: datetime, error: str | None, retry_after: float | None,
+                    latency_ms: int | None) -> FeedOutcome:
+    failures = (row.get("consecutive_failures") or 0) + 1
+    policy = settings.health
+    wait = timedelta(minutes=policy.backoff_base_minutes * 2 ** (failures - 1))
+    wait = min(wait, timedelta(hours=policy.backoff_max_hours))
+    if retry_after:
+        asked = timedelta(seconds=retry_after)
+        wait = max(wait, min(asked, timedelta(hours=policy.retry_after_max_hours)))
+    error = error or "unknown error"
+    with engine.begin() as conn:
+        store.update_feed(
+            conn, row["id"], status="failed", last_attempt_at=attempted_at, last_error=error,
+            consecutive_failures=failures, next_attempt_at=attempted_at + wait,
+            latency_ms=latency_ms,
+        )
+    row["consecutive_failures"] = failures
+    return FeedOutcome(cfg.name, "failed", error=error, latency_ms=latency_ms)
+
+
+async def _fetch_pages(fetcher: Fetcher, engine: Engine, settings: Settings, cfg: FeedConfig,
+                       row: dict, parsed: ParsedFeed) -> dict[str, str]:
+    """Full text for entries not stored yet: {link: text}. Failures fall back to summaries."""
+    with engine.connect() as conn:
+        wanted = [
+            e.link for e in parsed.entries
+            if e.link and store.article_id_by_url(conn, canonical_url(e.link)) is None
+            and _page_allowed(e.link, row["url"])
+        ][: settings.full_text_per_feed]
+
+    async def one(link: str) -> tuple[str, str | None]:
+        result: FetchResult = await fetcher.fetch(link, accept=PAGE_ACCEPT)
+        if not result.ok or not result.body:
+            return link, None
+        return link, await asyncio.to_thread(extract_text, result.body, result.final_url)
+
+    pairs = await asyncio.gather(*(one(link) for link in dict.fromkeys(wanted)))
+    return {link: text for link, text in pairs if text}
+
+
+def _page_allowed(link: str, feed_url: str) -> bool:
+    """Refuse article links that point at private addresses, unless the feed lives there.
+
+    A hostile feed could otherwise make the job fetch internal services. Host names that
+    resolve to private addresses are not caught here; see the README's limitations.
+    """
+    def private(url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        if host == "localhost":
+            return True
+        try:
+            ip = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
+
+    return not private(link) or private(feed_url)
+
+
+def store_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
+                  parsed: ParsedFeed, fetched_at: datetime, lexicons: Lexicons | None,
+                  pages: dict[str, str] | None = None) -> int:
+    """Store a feed's entries exactly once and score the new ones; return how many are new.
+
+    With ``lexicons`` None the articles are stored unscored (``rescore`` scores them);
+    the ingest benchmark uses this to time parse, clean and store on their own.
+    """
+    new = 0
+    for entry in parsed.entries:
+        if _store_entry(conn, settings, cfg, row, entry, fetched_at, lexicons, pages or {}):
+            new += 1
+    return new
+
+
+def _store_entry(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict, entry: Entry,
+                 fetched_at: datetime, lexicons: Lexicons | None,
+                 pages: dict[str, str]) -> bool:
+    link = entry.link or entry.guid
+    url = canonical_url(entry.link) if entry.link else f"urn:feed:{row['id']}:{entry.guid}"
+    existing = store.article_id_by_url(conn, url)
+    if existing is None and entry.guid:
+        existing = store.article_id_by_guid(conn, row["id"], entry.guid)
+    title = entry.title[:MAX_TITLE_CHARS]
+    summary_text = html_to_text(entry.content or entry.summary)[:MAX_TEXT_CHARS]
+    text, text_source = summary_text, "summary"
+    if entry.link and entry.link in pages:
+        text, text_source = pages[entry.link][:MAX_TEXT_CHARS], "full_text"
+    fingerprint = title_fingerprint(title or url)
+    if existing is None and title:
+        existing = _syndicated_copy(conn, settings, fingerprint, entry.published_at, text)
+    if existing is not None:
+        store.link_feed(conn, existing, row["id"], link, entry.guid, fetched_at)
+        return False
+    article = store.NewArticle(
+        url=url, link=link, guid=entry.guid, fingerprint=fingerprint, title=title,
+        published_at=entry.published_at, published_estimated=entry.published_estimated,
+        language=cfg.language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
+        text=text, text_source=text_source,
+    )
+    article_id = store.insert_article(conn, article, row, fetched_at)
+    if lexicons is None:
+        return True
+    score = score_article(title, text, lexicons, language=article.language,
+                          always_relevant=cfg.always_relevant)
+    store.save_scores(conn, article_id, score, lexicons.version)
+    return True
+
+
+def _syndicated_copy(conn: Connection, settings: Settings, fingerprint: str,
+                     published: datetime, text: str) -> int | None:
+    window = timedelta(days=settings.dedup.window_days)
+    for article_id, other_text in store.fingerprint_candidates(
+        conn, fingerprint, published - window, published + window
+    ):
+        if text_similarity(text, other_text) >= settings.dedup.min_text_similarity:
+            return article_id
+    return None

@@ -1,0 +1,118 @@
+"""Storage: migrations on both databases, an upgrade that keeps rows, and the lock."""
+
+import multiprocessing
+from datetime import date, datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
+from sqlalchemy import func, insert, inspect, select
+
+from feeds import schema, store
+
+
+def test_migrated_database_matches_schema(db_url):  # noqa: F811
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    with engine.connect() as conn:
+        assert store.current_revision(conn) == store.head_revision()
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+    store.migrate(engine)  # a second call is a no-op
+    engine.dispose()
+
+
+def test_upgrade_from_first_schema_keeps_rows(db_url):  # noqa: F811
+    engine = store.make_engine(db_url)
+    store.migrate(engine, "0001")
+    with engine.begin() as conn:
+        assert "term_matches" not in inspect(conn).get_table_names()
+        assert "risk_score" not in {c["name"] for c in inspect(conn).get_columns("articles")}
+        feed_id = conn.execute(insert(schema.feeds).values(
+            name="Old feed", url="https://old.example/rss")).inserted_primary_key[0]
+        for i in range(25):
+            conn.exec_driver_sql(
+                "INSERT INTO articles (url, link, fingerprint, title, feed_id, source, "
+                "published_at, published_day, fetched_at, text) VALUES "
+                f"('https://old.example/{i}', 'https://old.example/{i}', 'fp{i}', 'Title {i}', "
+                f"{feed_id}, 'Old feed', '2019-11-0{1 + i % 9} 10:00:00', "
+                f"'2019-11-0{1 + i % 9}', '2019-11-09 10:00:00', 'Some text {i}')"
+            )
+    store.migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.articles)).scalar() == 25
+        row = conn.execute(select(schema.articles).where(
+            schema.articles.c.url == "https://old.example/7")).one()
+        assert row.title == "Title 7" and row.text == "Some text 7"
+        assert row.published_day == date(2019, 11, 8)
+        assert row.risk_score is None and row.relevant is None  # not scored yet
+        assert "term_matches" in inspect(conn).get_table_names()
+    engine.dispose()
+
+
+def _hold_lock(url, ready, release):
+    engine = store.make_engine(url)
+    with store.refresh_lock(engine):
+        ready.set()
+        release.wait(20)
+
+
+def test_lock_is_exclusive_and_released(db_url):  # noqa: F811
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(db_url, ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(store.LockBusy, match="another refresh is running"):
+            with store.refresh_lock(engine):
+                pass
+    finally:
+        release.set()
+        holder.join(30)
+    with store.refresh_lock(engine):  # free again once the holder is gone
+        pass
+    engine.dispose()
+
+
+def test_lock_dies_with_a_killed_process(sqlite_db):  # noqa: F811
+    engine = store.make_engine(sqlite_db)
+    ctx = multiprocessing.get_context("spawn")
+    ready, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(sqlite_db, ready, release))
+    holder.start()
+    assert ready.wait(30)
+    holder.kill()
+    holder.join(10)
+    with store.refresh_lock(engine):
+        pass
+
+
+def test_sqlite_uses_wal(sqlite_db):  # noqa: F811
+    engine = store.make_engine(sqlite_db)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_postgres_url_forms_are_accepted():
+    assert store.normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store.normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert store.normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_sync_feeds_resets_validators_when_url_changes(sqlite_db):  # noqa: F811
+    from feeds.config import FeedConfig
+
+    engine = store.make_engine(sqlite_db)
+    store.migrate(engine)
+    with engine.begin() as conn:
+        rows = store.sync_feeds(conn, [FeedConfig("A", "https://a.example/rss")])
+        store.update_feed(conn, rows["A"]["id"], etag='"v1"', consecutive_failures=3,
+                          last_attempt_at=datetime(2026, 1, 1))
+    with engine.begin() as conn:
+        rows = store.sync_feeds(conn, [FeedConfig("A", "https://a.example/new.xml")])
+    assert rows["A"]["etag"] is None and rows["A"]["consecutive_failures"] == 0
+    assert rows["A"]["url"] == "https://a.example/new.xml"

@@ -95,6 +95,8 @@ class Settings:
     dedup: DedupPolicy = field(default_factory=DedupPolicy)
     # Article pages fetched per full-text feed and run; the rest keep their summaries.
     full_text_per_feed: int = 30
+    # Processes for parsing, extraction and scoring; 0 runs them on the event loop.
+    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
 
 
 class ConfigError(ValueError):

@@ -24,14 +24,13 @@ from feeds import store
 from feeds.canonical import canonical_url, text_similarity, title_fingerprint
 from feeds.clean import html_to_text
 from feeds.config import FeedConfig, Settings
-from feeds.extract import extract_text
 from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
 from feeds.lexicon import Lexicons, load_lexicons
-from feeds.parse import Entry, ParsedFeed, parse_feed
+from feeds.parse import ParsedFeed
 from feeds.score import score_article
+from feeds.score.results import ArticleScore
+from feeds.workers import MAX_TEXT_CHARS, CpuPool, extract, parse_and_clean, score_many
 
-# Longest stored text, in characters: a feed cannot fill the database through one entry.
-MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000
 
 
@@ -102,8 +101,10 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
     engine = store.make_engine(settings.db_url)
     try:
         store.migrate(engine)
-        with store.refresh_lock(engine):
-            lexicons = load_lexicons(settings.lexicon_dir)
+        lexicons = load_lexicons(settings.lexicon_dir)
+        # The pool starts before the lock is taken: a forked worker must not inherit it.
+        with CpuPool(settings.workers, settings.lexicon_dir, lexicons) as pool, \
+                store.refresh_lock(engine):
             summary = RunSummary(store.start_run(engine), "refresh", store.utcnow())
             with engine.begin() as conn:
                 rows = store.sync_feeds(conn, feeds)
@@ -121,7 +122,8 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
                 summary.outcomes.append(outcome)
                 if on_feed_done:
                     on_feed_done(outcome)
-            asyncio.run(_fetch_all(engine, settings, due, rows, lexicons, summary, on_feed_done))
+            asyncio.run(_fetch_all(engine, settings, pool, due, rows, lexicons, summary,
+                                   on_feed_done))
             _close_run(engine, summary)
             return summary
     finally:
@@ -138,10 +140,11 @@ def _close_run(engine: Engine, summary: RunSummary) -> None:
     )
 
 
-async def _fetch_all(engine, settings, due, rows, lexicons, summary, on_feed_done) -> None:
+async def _fetch_all(engine, settings, pool, due, rows, lexicons, summary,
+                     on_feed_done) -> None:
     async with Fetcher(settings.fetch) as fetcher:
         async def one(cfg: FeedConfig) -> None:
-            outcome = await _refresh_feed(engine, settings, fetcher, cfg, rows[cfg.name],
+            outcome = await _refresh_feed(engine, settings, fetcher, pool, cfg, rows[cfg.name],
                                           lexicons)
             summary.outcomes.append(outcome)
             if on_feed_done:
@@ -150,8 +153,8 @@ async def _fetch_all(engine, settings, due, rows, lexicons, summary, on_feed_don
         await asyncio.gather(*(one(cfg) for cfg in due))
 
 
-async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, cfg: FeedConfig,
-                        row: dict, lexicons: Lexicons) -> FeedOutcome:
+async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, pool: CpuPool,
+                        cfg: FeedConfig, row: dict, lexicons: Lexicons) -> FeedOutcome:
     started = time.monotonic()
     attempted_at = store.utcnow()
     try:
@@ -170,16 +173,24 @@ async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, cf
                     last_modified=result.last_modified or row["last_modified"],
                 )
             return FeedOutcome(cfg.name, "unchanged", latency_ms=result.elapsed_ms)
-        parsed = parse_feed(result.body, result.headers, attempted_at)
+        parsed, texts = await pool.run(parse_and_clean, result.body, result.headers,
+                                       attempted_at)
         if parsed.error:
             return _record_failure(engine, settings, cfg, row, attempted_at, parsed.error,
                                    None, result.elapsed_ms)
         pages = {}
         if cfg.full_text:
-            pages = await _fetch_pages(fetcher, engine, settings, cfg, row, parsed)
+            pages = await _fetch_pages(fetcher, pool, engine, settings, cfg, row, parsed)
+        # Score what looks new in the workers, then plan again and write in one
+        # transaction with no await inside, so no other feed can interleave.
+        with engine.connect() as conn:
+            fresh = plan_entries(conn, settings, cfg, row, parsed, texts, pages)[0]
+        scores = await pool.run(score_many, [
+            (a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
+        ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
         with engine.begin() as conn:
             new = store_entries(conn, settings, cfg, row, parsed, attempted_at, lexicons,
-                                pages)
+                                pages, texts=texts, ready=ready)
             store.update_feed(
                 conn, row["id"], status="ok", last_attempt_at=attempted_at,
                 last_success_at=attempted_at, last_error=parsed.warning,
@@ -217,23 +228,22 @@ def _record_failure(engine: Engine, settings: Settings, cfg: FeedConfig, row: di
     return FeedOutcome(cfg.name, "failed", error=error, latency_ms=latency_ms)
 
 
-async def _fetch_pages(fetcher: Fetcher, engine: Engine, settings: Settings, cfg: FeedConfig,
-                       row: dict, parsed: ParsedFeed) -> dict[str, str]:
+async def _fetch_pages(fetcher: Fetcher, pool: CpuPool, engine: Engine, settings: Settings,
+                       cfg: FeedConfig, row: dict, parsed: ParsedFeed) -> dict[str, str]:
     """Full text for entries not stored yet: {link: text}. Failures fall back to summaries."""
+    links = [e.link for e in parsed.entries if e.link and _page_allowed(e.link, row["url"])]
     with engine.connect() as conn:
-        wanted = [
-            e.link for e in parsed.entries
-            if e.link and store.article_id_by_url(conn, canonical_url(e.link)) is None
-            and _page_allowed(e.link, row["url"])
-        ][: settings.full_text_per_feed]
+        known = store.existing_urls(conn, (canonical_url(link) for link in links))
+    wanted = [link for link in dict.fromkeys(links) if canonical_url(link) not in known]
+    wanted = wanted[: settings.full_text_per_feed]
 
     async def one(link: str) -> tuple[str, str | None]:
         result: FetchResult = await fetcher.fetch(link, accept=PAGE_ACCEPT)
         if not result.ok or not result.body:
             return link, None
-        return link, await asyncio.to_thread(extract_text, result.body, result.final_url)
+        return link, await pool.run(extract, result.body, result.final_url)
 
-    pairs = await asyncio.gather(*(one(link) for link in dict.fromkeys(wanted)))
+    pairs = await asyncio.gather(*(one(link) for link in wanted))
     return {link: text for link, text in pairs if text}
 
 
@@ -256,61 +266,109 @@ def _page_allowed(link: str, feed_url: str) -> bool:
     return not private(link) or private(feed_url)
 
 
-def store_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
-                  parsed: ParsedFeed, fetched_at: datetime, lexicons: Lexicons | None,
-                  pages: dict[str, str] | None = None) -> int:
-    """Store a feed's entries exactly once and score the new ones; return how many are new.
+@dataclass
+class _Candidate:
+    article: store.NewArticle
+    index: int  # position in the feed
 
-    With ``lexicons`` None the articles are stored unscored (``rescore`` scores them);
-    the ingest benchmark uses this to time parse, clean and store on their own.
+
+def plan_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
+                 parsed: ParsedFeed, texts: list[str], pages: dict[str, str]
+                 ) -> tuple[list[store.NewArticle], list[tuple[int, str, str | None]]]:
+    """Decide, entry by entry, what is new and what repeats a stored article.
+
+    Returns the new articles (first occurrence wins within the feed) and the carrier rows
+    (article id, link, guid) this feed adds to articles already stored. An entry repeats
+    a stored article when its canonical URL matches, when this feed gave its GUID before,
+    or when a syndicated copy has the same title fingerprint and nearly the same text
+    within the dedup window.
     """
-    new = 0
-    for entry in parsed.entries:
-        if _store_entry(conn, settings, cfg, row, entry, fetched_at, lexicons, pages or {}):
-            new += 1
-    return new
-
-
-def _store_entry(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict, entry: Entry,
-                 fetched_at: datetime, lexicons: Lexicons | None,
-                 pages: dict[str, str]) -> bool:
-    link = entry.link or entry.guid
-    url = canonical_url(entry.link) if entry.link else f"urn:feed:{row['id']}:{entry.guid}"
-    existing = store.article_id_by_url(conn, url)
-    if existing is None and entry.guid:
-        existing = store.article_id_by_guid(conn, row["id"], entry.guid)
-    title = entry.title[:MAX_TITLE_CHARS]
-    summary_text = html_to_text(entry.content or entry.summary)[:MAX_TEXT_CHARS]
-    text, text_source = summary_text, "summary"
-    if entry.link and entry.link in pages:
-        text, text_source = pages[entry.link][:MAX_TEXT_CHARS], "full_text"
-    fingerprint = title_fingerprint(title or url)
-    if existing is None and title:
-        existing = _syndicated_copy(conn, settings, fingerprint, entry.published_at, text)
-    if existing is not None:
-        store.link_feed(conn, existing, row["id"], link, entry.guid, fetched_at)
-        return False
-    article = store.NewArticle(
-        url=url, link=link, guid=entry.guid, fingerprint=fingerprint, title=title,
-        published_at=entry.published_at, published_estimated=entry.published_estimated,
-        language=cfg.language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
-        text=text, text_source=text_source,
-    )
-    article_id = store.insert_article(conn, article, row, fetched_at)
-    if lexicons is None:
-        return True
-    score = score_article(title, text, lexicons, language=article.language,
-                          always_relevant=cfg.always_relevant)
-    store.save_scores(conn, article_id, score, lexicons.version)
-    return True
-
-
-def _syndicated_copy(conn: Connection, settings: Settings, fingerprint: str,
-                     published: datetime, text: str) -> int | None:
+    entries = []
+    for entry, summary_text in zip(parsed.entries, texts, strict=True):
+        link = entry.link or entry.guid
+        url = canonical_url(entry.link) if entry.link else f"urn:feed:{row['id']}:{entry.guid}"
+        title = entry.title[:MAX_TITLE_CHARS]
+        text, source = summary_text, "summary"
+        if entry.link and entry.link in pages:
+            text, source = pages[entry.link], "full_text"
+        entries.append(store.NewArticle(
+            url=url, link=link, guid=entry.guid, fingerprint=title_fingerprint(title or url),
+            title=title, published_at=entry.published_at,
+            published_estimated=entry.published_estimated,
+            language=cfg.language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
+            text=text, text_source=source,
+        ))
+    if not entries:
+        return [], []
+    by_url = store.existing_urls(conn, (a.url for a in entries))
+    by_guid = store.existing_guids(conn, row["id"], (a.guid for a in entries if a.guid))
     window = timedelta(days=settings.dedup.window_days)
-    for article_id, other_text in store.fingerprint_candidates(
-        conn, fingerprint, published - window, published + window
-    ):
-        if text_similarity(text, other_text) >= settings.dedup.min_text_similarity:
+    candidates = store.fingerprint_candidates(
+        conn, (a.fingerprint for a in entries if a.title),
+        min(a.published_at for a in entries) - window,
+        max(a.published_at for a in entries) + window)
+
+    new: list[store.NewArticle] = []
+    new_urls: set[str] = set()
+    new_by_fingerprint: dict[str, list[store.NewArticle]] = {}
+    links: dict[int, tuple[int, str, str | None]] = {}
+    for art in entries:
+        existing = by_url.get(art.url)
+        if existing is None and art.guid:
+            existing = by_guid.get(art.guid)
+        if existing is None and art.title:
+            existing = _syndicated(settings, art, candidates.get(art.fingerprint, []))
+        if existing is not None:
+            links.setdefault(existing, (existing, art.link, art.guid))
+            continue
+        if art.url in new_urls or (art.title and any(
+                _same_story(settings, art, other.published_at, other.text)
+                for other in new_by_fingerprint.get(art.fingerprint, []))):
+            continue  # repeated within this feed: the first copy stands for it
+        new.append(art)
+        new_urls.add(art.url)
+        new_by_fingerprint.setdefault(art.fingerprint, []).append(art)
+    carried = store.carried_by(conn, row["id"], links)
+    return new, [link for article_id, link in links.items() if article_id not in carried]
+
+
+def _same_story(settings: Settings, art: store.NewArticle, published: datetime,
+                text: str) -> bool:
+    return (abs(art.published_at - published) <= timedelta(days=settings.dedup.window_days)
+            and text_similarity(art.text, text) >= settings.dedup.min_text_similarity)
+
+
+def _syndicated(settings: Settings, art: store.NewArticle,
+                candidates: list[tuple[int, datetime, str]]) -> int | None:
+    for article_id, published, text in candidates:
+        if _same_story(settings, art, published, text):
             return article_id
     return None
+
+
+def store_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
+                  parsed: ParsedFeed, fetched_at: datetime, lexicons: Lexicons | None,
+                  pages: dict[str, str] | None = None, *, texts: list[str] | None = None,
+                  ready: dict[str, ArticleScore] | None = None) -> int:
+    """Store a feed's entries exactly once, scored; return how many articles are new.
+
+    ``ready`` holds scores computed ahead (by canonical URL); anything else new is scored
+    here. With ``lexicons`` None the articles are stored unscored (``rescore`` scores
+    them); the ingest benchmark uses this to time parse, clean and store on their own.
+    """
+    if texts is None:
+        texts = [html_to_text(e.content or e.summary)[:MAX_TEXT_CHARS] for e in parsed.entries]
+    new, links = plan_entries(conn, settings, cfg, row, parsed, texts, pages or {})
+    ids = store.insert_articles(conn, new, row, fetched_at)
+    store.link_feeds(conn, [(article_id, row["id"], link, guid)
+                            for article_id, link, guid in links], fetched_at)
+    if lexicons is not None and new:
+        ready = ready or {}
+        scored = [
+            (article_id, ready.get(art.url) or score_article(
+                art.title, art.text, lexicons, language=art.language,
+                always_relevant=cfg.always_relevant))
+            for article_id, art in zip(ids, new, strict=True)
+        ]
+        store.save_scores(conn, scored, lexicons.version, fresh=True)
+    return len(new)

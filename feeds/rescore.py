@@ -11,32 +11,15 @@ import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from feeds import schema, store
 from feeds.config import Settings
-from feeds.lexicon import Lexicons, load_lexicons
-from feeds.score import score_article
+from feeds.lexicon import load_lexicons
+from feeds.workers import init_worker, score_many
 
 BATCH = 200
-
-_worker_lexicons: Lexicons | None = None
-
-
-def _init_worker(lexicon_dir: str) -> None:
-    global _worker_lexicons
-    _worker_lexicons = load_lexicons(Path(lexicon_dir))
-
-
-def _score_batch(rows: list[tuple[int, str, str, str | None, bool]]):
-    assert _worker_lexicons is not None
-    return [
-        (article_id, score_article(title, text, _worker_lexicons, language=language,
-                                   always_relevant=always))
-        for article_id, title, text, language, always in rows
-    ]
 
 
 def rescore(settings: Settings, always_relevant_sources: set[str] | None = None, *,
@@ -51,11 +34,14 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
     done = 0
     try:
         store.migrate(engine)
-        with store.refresh_lock(engine), ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker,
+        # The pool starts before the lock is taken: a forked worker must not inherit it.
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=init_worker,
             initargs=(str(settings.lexicon_dir),),
-        ) as pool, engine.connect() as reader:
-            in_flight: deque[Future] = deque()
+        ) as pool, store.refresh_lock(engine), engine.connect() as reader:
+            for future in [pool.submit(os.getpid) for _ in range(workers)]:
+                future.result()
+            in_flight: deque[tuple[list[int], Future]] = deque()
             last_id = 0
             while True:
                 rows = reader.execute(
@@ -65,21 +51,20 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
                 reader.rollback()  # do not hold a read snapshot across writes
                 if rows:
                     last_id = rows[-1].id
-                    in_flight.append(pool.submit(_score_batch, [
-                        (r.id, r.title, r.text, r.language, r.source in always_relevant_sources)
+                    ids = [r.id for r in rows]
+                    in_flight.append((ids, pool.submit(score_many, [
+                        (r.title, r.text, r.language, r.source in always_relevant_sources)
                         for r in rows
-                    ]))
+                    ])))
                 # Keep every worker busy, but never hold more than a few batches in memory.
                 while in_flight and (len(in_flight) > workers * 2 or not rows):
-                    results = in_flight.popleft().result()
-                    scored_at = store.utcnow()
+                    ids, future = in_flight.popleft()
                     with engine.begin() as conn:
-                        for article_id, score in results:
-                            store.save_scores(conn, article_id, score, lexicons.version,
-                                              scored_at)
-                    done += len(results)
+                        store.save_scores(conn, list(zip(ids, future.result(), strict=True)),
+                                          lexicons.version)
+                    done += len(ids)
                     if on_batch:
-                        on_batch(len(results))
+                        on_batch(len(ids))
                 if not rows:
                     break
     finally:

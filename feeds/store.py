@@ -23,6 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     Engine,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -224,128 +225,150 @@ class NewArticle:
     text_source: str = "summary"
 
 
-def article_id_by_url(conn: Connection, url: str) -> int | None:
-    return conn.execute(
-        select(schema.articles.c.id).where(schema.articles.c.url == url)
-    ).scalar()
-
-
-def article_id_by_guid(conn: Connection, feed_id: int, guid: str) -> int | None:
-    t = schema.article_feeds
-    return conn.execute(
-        select(t.c.article_id).where(t.c.feed_id == feed_id, t.c.guid == guid).limit(1)
-    ).scalar()
-
-
-def fingerprint_candidates(conn: Connection, fingerprint: str, start: datetime,
-                           end: datetime) -> list[tuple[int, str]]:
-    """Articles with this title fingerprint published in [start, end]: (id, text)."""
+def existing_urls(conn: Connection, urls: Iterable[str]) -> dict[str, int]:
+    """Canonical URL -> article id, for those of ``urls`` already stored."""
+    urls = list(set(urls))
     a = schema.articles
-    return [
-        (r.id, r.text)
-        for r in conn.execute(
-            select(a.c.id, a.c.text).where(
-                a.c.fingerprint == fingerprint, a.c.published_at.between(start, end)
-            )
-        )
-    ]
+    found: dict[str, int] = {}
+    for chunk in _chunks(urls):
+        found.update(conn.execute(select(a.c.url, a.c.id).where(a.c.url.in_(chunk))).all())
+    return found
 
 
-def insert_article(conn: Connection, art: NewArticle, feed: dict, fetched_at: datetime) -> int:
-    article_id = conn.execute(
-        insert(schema.articles).values(
-            url=art.url,
-            link=art.link,
-            fingerprint=art.fingerprint,
-            title=art.title,
-            feed_id=feed["id"],
-            source=feed["name"],
-            published_at=art.published_at,
-            published_day=art.published_at.date(),
-            published_estimated=art.published_estimated,
-            fetched_at=fetched_at,
-            language=art.language,
-            summary=art.summary,
-            text=art.text,
-            text_source=art.text_source,
-        )
-    ).inserted_primary_key[0]
-    link_feed(conn, article_id, feed["id"], art.link, art.guid, fetched_at)
-    return article_id
-
-
-def link_feed(conn: Connection, article_id: int, feed_id: int, link: str, guid: str | None,
-              seen_at: datetime) -> bool:
-    """Record that a feed carried an article; False when it was already recorded."""
+def existing_guids(conn: Connection, feed_id: int, guids: Iterable[str]) -> dict[str, int]:
+    """GUID -> article id, for GUIDs this feed already gave."""
+    guids = list(set(guids))
     t = schema.article_feeds
-    exists = conn.execute(
-        select(t.c.article_id).where(t.c.article_id == article_id, t.c.feed_id == feed_id)
-    ).first()
-    if exists:
-        return False
-    conn.execute(insert(t).values(article_id=article_id, feed_id=feed_id, link=link,
-                                  guid=guid, first_seen_at=seen_at))
-    return True
+    found: dict[str, int] = {}
+    for chunk in _chunks(guids):
+        found.update(conn.execute(select(t.c.guid, t.c.article_id).where(
+            t.c.feed_id == feed_id, t.c.guid.in_(chunk))).all())
+    return found
 
 
-def save_scores(conn: Connection, article_id: int, score: ArticleScore,
-                lexicon_version: str, scored_at: datetime | None = None) -> None:
-    """Replace an article's scores and evidence with ``score``."""
-    for table in schema.SCORE_TABLES:
-        conn.execute(delete(table).where(table.c.article_id == article_id))
+def fingerprint_candidates(conn: Connection, fingerprints: Iterable[str], start: datetime,
+                           end: datetime) -> dict[str, list[tuple[int, datetime, str]]]:
+    """Stored articles with these title fingerprints published in [start, end]."""
+    a = schema.articles
+    found: dict[str, list[tuple[int, datetime, str]]] = {}
+    for chunk in _chunks(list(set(fingerprints))):
+        rows = conn.execute(select(a.c.fingerprint, a.c.id, a.c.published_at, a.c.text).where(
+            a.c.fingerprint.in_(chunk), a.c.published_at.between(start, end)))
+        for fingerprint, article_id, published_at, text_ in rows:
+            found.setdefault(fingerprint, []).append((article_id, published_at, text_))
+    return found
+
+
+def carried_by(conn: Connection, feed_id: int, article_ids: Iterable[int]) -> set[int]:
+    """Those of ``article_ids`` this feed is already recorded as carrying."""
+    t = schema.article_feeds
+    found: set[int] = set()
+    for chunk in _chunks(list(set(article_ids))):
+        found.update(conn.execute(select(t.c.article_id).where(
+            t.c.feed_id == feed_id, t.c.article_id.in_(chunk))).scalars())
+    return found
+
+
+def insert_articles(conn: Connection, arts: list[NewArticle], feed: dict,
+                    fetched_at: datetime) -> list[int]:
+    """Insert new articles and their carrier rows; return their ids, in order."""
+    if not arts:
+        return []
+    a = schema.articles
+    ids = list(conn.execute(
+        insert(a).returning(a.c.id, sort_by_parameter_order=True),
+        [dict(url=art.url, link=art.link, fingerprint=art.fingerprint, title=art.title,
+              feed_id=feed["id"], source=feed["name"], published_at=art.published_at,
+              published_day=art.published_at.date(),
+              published_estimated=art.published_estimated, fetched_at=fetched_at,
+              language=art.language, summary=art.summary, text=art.text,
+              text_source=art.text_source)
+         for art in arts],
+    ).scalars())
+    link_feeds(conn, [(article_id, feed["id"], art.link, art.guid)
+                      for article_id, art in zip(ids, arts, strict=True)], fetched_at)
+    return ids
+
+
+def link_feeds(conn: Connection, links: list[tuple[int, int, str, str | None]],
+               seen_at: datetime) -> None:
+    """Record (article id, feed id, link, guid) carrier rows; callers skip known pairs."""
+    if links:
+        conn.execute(insert(schema.article_feeds), [
+            dict(article_id=article_id, feed_id=feed_id, link=link, guid=guid,
+                 first_seen_at=seen_at)
+            for article_id, feed_id, link, guid in links
+        ])
+
+
+def _chunks(values: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def save_scores(conn: Connection, scored: list[tuple[int, ArticleScore]],
+                lexicon_version: str, scored_at: datetime | None = None, *,
+                fresh: bool = False) -> None:
+    """Replace the scores and evidence of each (article id, score) pair.
+
+    ``fresh`` says the articles were inserted in this transaction and have no evidence
+    rows yet, which saves the deletes.
+    """
+    if not scored:
+        return
+    scored_at = scored_at or utcnow()
+    ids = [article_id for article_id, _ in scored]
+    if not fresh:
+        for table in schema.SCORE_TABLES:
+            for chunk in _chunks(ids):
+                conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
+    a = schema.articles
     conn.execute(
-        update(schema.articles)
-        .where(schema.articles.c.id == article_id)
-        .values(
-            relevant=score.relevant,
-            relevance_terms=json.dumps(score.relevance_terms, ensure_ascii=False),
-            language=score.language,
-            sentiment=score.sentiment,
-            sentiment_pos=score.sentiment_pos,
-            sentiment_neg=score.sentiment_neg,
-            sentiment_neu=score.sentiment_neu,
-            sentence_count=score.sentence_count,
-            risk_score=score.risk_score,
-            scored_at=scored_at or utcnow(),
+        update(a).where(a.c.id == bindparam("b_id")).values(
+            relevant=bindparam("b_relevant"), relevance_terms=bindparam("b_terms"),
+            language=bindparam("b_language"), sentiment=bindparam("b_sentiment"),
+            sentiment_pos=bindparam("b_pos"), sentiment_neg=bindparam("b_neg"),
+            sentiment_neu=bindparam("b_neu"), sentence_count=bindparam("b_sentences"),
+            risk_score=bindparam("b_risk"), scored_at=scored_at,
             lexicon_version=lexicon_version,
-        )
+        ),
+        [dict(b_id=article_id, b_relevant=s.relevant,
+              b_terms=json.dumps(s.relevance_terms, ensure_ascii=False),
+              b_language=s.language, b_sentiment=s.sentiment, b_pos=s.sentiment_pos,
+              b_neg=s.sentiment_neg, b_neu=s.sentiment_neu, b_sentences=s.sentence_count,
+              b_risk=s.risk_score)
+         for article_id, s in scored],
     )
-    if score.term_matches:
-        conn.execute(insert(schema.term_matches), [
-            dict(article_id=article_id, category=m.category, term=m.term, matched=m.matched,
-                 weight=m.weight, sentence_index=m.sentence_index, start=m.start, end=m.end)
-            for m in score.term_matches
-        ])
-    counts: dict[str, int] = {}
-    for m in score.term_matches:
-        counts[m.category] = counts.get(m.category, 0) + 1
-    if counts:
-        conn.execute(insert(schema.article_categories), [
-            dict(article_id=article_id, category=cat, matches=n,
-                 points=float(score.category_points.get(cat, 0.0)))
-            for cat, n in counts.items()
-        ])
-    if score.actor_mentions:
-        conn.execute(insert(schema.actor_mentions), [
-            dict(article_id=article_id, actor=m.actor, alias=m.alias,
-                 sentence_index=m.sentence_index, start=m.start, end=m.end,
-                 sentiment=m.sentiment)
-            for m in score.actor_mentions
-        ])
+    matches, categories, mentions, per_article_actors, names = [], [], [], [], []
+    for article_id, score in scored:
+        counts: dict[str, int] = {}
+        for m in score.term_matches:
+            counts[m.category] = counts.get(m.category, 0) + 1
+            matches.append(dict(article_id=article_id, category=m.category, term=m.term,
+                                matched=m.matched, weight=m.weight,
+                                sentence_index=m.sentence_index, start=m.start, end=m.end))
+        categories += [dict(article_id=article_id, category=cat, matches=n,
+                            points=float(score.category_points.get(cat, 0.0)))
+                       for cat, n in counts.items()]
         per_actor: dict[str, list] = {}
         for m in score.actor_mentions:
             per_actor.setdefault(m.actor, []).append(m)
-        rows = []
-        for actor, mentions in per_actor.items():
-            # One sentence naming an actor twice counts once towards its sentiment.
-            by_sentence = {m.sentence_index: m.sentiment for m in mentions}
-            scored = [s for s in by_sentence.values() if s is not None]
-            rows.append(dict(article_id=article_id, actor=actor, mentions=len(mentions),
-                             sentiment=sum(scored) / len(scored) if scored else None))
-        conn.execute(insert(schema.article_actors), rows)
-    if score.unlisted_names:
-        conn.execute(insert(schema.unlisted_names), [
-            dict(article_id=article_id, name=n.name[:200], mentions=n.mentions,
-                 example=n.example)
-            for n in score.unlisted_names
-        ])
+            mentions.append(dict(article_id=article_id, actor=m.actor, alias=m.alias,
+                                 sentence_index=m.sentence_index, start=m.start, end=m.end,
+                                 sentiment=m.sentiment))
+        for actor, actor_mentions in per_actor.items():
+            # A sentence naming an actor twice counts once towards its sentiment.
+            by_sentence = {m.sentence_index: m.sentiment for m in actor_mentions}
+            known = [v for v in by_sentence.values() if v is not None]
+            per_article_actors.append(dict(
+                article_id=article_id, actor=actor, mentions=len(actor_mentions),
+                sentiment=sum(known) / len(known) if known else None))
+        names += [dict(article_id=article_id, name=n.name[:200], mentions=n.mentions,
+                       example=n.example) for n in score.unlisted_names]
+    for table, rows in ((schema.term_matches, matches),
+                        (schema.article_categories, categories),
+                        (schema.actor_mentions, mentions),
+                        (schema.article_actors, per_article_actors),
+                        (schema.unlisted_names, names)):
+        if rows:
+            conn.execute(insert(table), rows)

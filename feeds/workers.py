@@ -1,0 +1,109 @@
+"""CPU-bound steps of the ingest, run in worker processes.
+
+Parsing, article extraction and scoring are pure Python and CPU-bound. Run on the event
+loop they would stall every fetch in flight (long enough for healthy feeds to hit their
+timeouts) and use one core. ``CpuPool`` runs them in worker processes, each holding its
+own compiled lexicons, or inline when ``workers`` is 0 (small runs, tests, debugging).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from feeds.clean import html_to_text
+from feeds.extract import extract_text
+from feeds.lexicon import Lexicons, load_lexicons
+from feeds.parse import ParsedFeed, parse_feed
+from feeds.score import score_article
+from feeds.score.results import ArticleScore
+
+# Longest stored text, in characters: a feed cannot fill the database through one entry.
+MAX_TEXT_CHARS = 200_000
+
+_lexicons: Lexicons | None = None
+
+
+def init_worker(lexicon_dir: str) -> None:
+    global _lexicons
+    _die_with_parent()
+    _lexicons = load_lexicons(Path(lexicon_dir))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies, even by SIGKILL.
+
+    An orphaned worker would hold copies of the parent's descriptors, and with them the
+    refresh lock (the lock file, or the PostgreSQL session holding the advisory lock).
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before the line above took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass  # not Linux: workers still exit when the pool's queue closes
+
+
+def parse_and_clean(body: bytes, headers: dict[str, str], fetched_at: datetime
+                    ) -> tuple[ParsedFeed, list[str]]:
+    """Parse a feed and reduce each entry's content (or summary) to plain text."""
+    parsed = parse_feed(body, headers, fetched_at)
+    texts = [html_to_text(e.content or e.summary)[:MAX_TEXT_CHARS] for e in parsed.entries]
+    return parsed, texts
+
+
+def score_many(items: list[tuple[str, str, str | None, bool]]) -> list[ArticleScore]:
+    """Score (title, text, language, always_relevant) tuples with this process's lexicons."""
+    assert _lexicons is not None, "worker not initialised"
+    return [score_article(title, text, _lexicons, language=language, always_relevant=always)
+            for title, text, language, always in items]
+
+
+def extract(page: bytes, url: str) -> str | None:
+    text = extract_text(page, url)
+    return text[:MAX_TEXT_CHARS] if text else None
+
+
+class CpuPool:
+    """Worker processes for the steps above; ``workers=0`` runs them inline.
+
+    Create it before taking the refresh lock, so that no worker inherits the lock.
+    """
+
+    def __init__(self, workers: int, lexicon_dir: Path, lexicons: Lexicons) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self._executor = ProcessPoolExecutor(
+                max_workers=workers, initializer=init_worker, initargs=(str(lexicon_dir),))
+            # Start the workers now, before any event loop or thread exists to be forked.
+            for future in [self._executor.submit(os.getpid) for _ in range(workers)]:
+                future.result()
+        else:
+            global _lexicons
+            _lexicons = lexicons
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self._executor is None:
+            return fn(*args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> CpuPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

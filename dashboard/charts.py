@@ -1,0 +1,323 @@
+"""Altair chart builders: small DataFrames in, ``alt.Chart`` out.
+
+No Streamlit and no database here, so every chart is unit-testable through
+``chart.to_dict()``. Width is left to the caller (the pages draw them full width through
+``dashboard.ui.chart``, whose toolbar offers fullscreen and PNG download).
+
+Charts carry no Vega title: Streamlit takes a title's height out of the plot, which
+squeezes bar labels away, so the pages put a heading above each chart instead. Time
+charts accept ``x_domain=(first day, last day)`` so the Overview's charts share one
+time axis even when a series has no rows at its ends.
+
+Text that came from feeds never reaches these charts except as Vega data values, which
+Vega draws as text, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+RISK_DOMAIN = [0, 100]
+SENTIMENT_DOMAIN = [-1, 1]
+SENTIMENT_SCHEME = "redblue"  # red = negative, blue = positive
+SENTIMENT_COLOUR_DOMAIN = [-0.6, 0.6]  # colours saturate (clamp) beyond this, so mild
+# sentiment still shows a tint
+HEIGHT = 260
+LABEL_LIMIT = 220  # pixels of an axis label before Vega truncates it
+RISK_TITLE = "Risk score (0–100)"
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts: whole-number ticks
+
+XDomain = tuple[date | str, date | str] | None
+
+
+def _sentiment_scale() -> alt.Scale:
+    return alt.Scale(
+        scheme=SENTIMENT_SCHEME, domain=SENTIMENT_COLOUR_DOMAIN, domainMid=0, clamp=True
+    )
+
+
+def _iso(value: date | str) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _day_axis(granularity: str, x_domain: XDomain = None) -> alt.X:
+    title = "Week starting" if granularity == "weekly" else "Day"
+    fmt = "%d %b %Y" if granularity == "weekly" else "%d %b"
+    scale = alt.Scale(domain=[_iso(x_domain[0]), _iso(x_domain[1])]) if x_domain else alt.Undefined
+    return alt.X("day:T", title=title, scale=scale, axis=alt.Axis(format=fmt, labelAngle=0))
+
+
+def _day_tooltip(granularity: str) -> alt.Tooltip:
+    return alt.Tooltip("day:T", title="Week of" if granularity == "weekly" else "Day")
+
+
+def risk_index_chart(
+    series: pd.DataFrame,
+    *,
+    high_risk: float = 60.0,
+    granularity: str = "daily",
+    smooth_days: int = 7,
+    x_domain: XDomain = None,
+) -> alt.LayerChart:
+    """Mean risk per period (thin line with points) and its smoothed index (bold line),
+    with the high-risk threshold as a dashed rule. Weekly: the weekly mean alone.
+
+    ``series`` columns: day, articles, mean_risk, smoothed.
+    """
+    data = series[["day", "articles", "mean_risk", "smoothed"]].copy()
+    x = _day_axis(granularity, x_domain)
+    y_scale = alt.Scale(domain=RISK_DOMAIN)
+    smooth_title = (
+        f"{smooth_days}-day smoothed risk" if granularity == "daily" else "Weekly mean risk"
+    )
+    tooltip = [
+        _day_tooltip(granularity),
+        alt.Tooltip("articles:Q", title="Articles"),
+        alt.Tooltip("mean_risk:Q", title="Mean risk", format=".1f"),
+        alt.Tooltip("smoothed:Q", title=smooth_title, format=".1f"),
+    ]
+    base = alt.Chart(data)
+    raw = base.mark_line(point=True, opacity=0.35, strokeWidth=1).encode(
+        x=x,
+        y=alt.Y("mean_risk:Q", title=RISK_TITLE, scale=y_scale),
+        tooltip=tooltip,
+    )
+    smooth = base.mark_line(strokeWidth=3).encode(
+        x=x,
+        y=alt.Y("smoothed:Q", title=RISK_TITLE, scale=y_scale),
+        tooltip=tooltip,
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"threshold": [high_risk]}))
+        .mark_rule(strokeDash=[6, 4], color="#b91c1c", opacity=0.6)
+        .encode(y=alt.Y("threshold:Q", title=RISK_TITLE, scale=y_scale))
+    )
+    layers = [raw, smooth, rule] if granularity == "daily" else [smooth, rule]
+    return alt.layer(*layers).properties(height=HEIGHT)
+
+
+def category_volume_chart(
+    df: pd.DataFrame, *, granularity: str = "weekly", x_domain: XDomain = None
+) -> alt.Chart:
+    """Stacked bars of articles per period and risk category.
+
+    ``df`` columns: day, category, label, articles. An article with two categories
+    counts once in each.
+    """
+    data = df[["day", "category", "label", "articles"]].copy()
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=_day_axis(granularity, x_domain),
+            y=alt.Y(
+                "sum(articles):Q", title="Articles (per category)", stack="zero", axis=COUNT_AXIS
+            ),
+            color=alt.Color(
+                "label:N",
+                title="Risk category",
+                legend=alt.Legend(orient="bottom", columns=4, labelLimit=LABEL_LIMIT),
+            ),
+            order=alt.Order("label:N"),
+            tooltip=[
+                _day_tooltip(granularity),
+                alt.Tooltip("label:N", title="Category"),
+                alt.Tooltip("articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=HEIGHT)
+    )
+
+
+def sentiment_chart(
+    df: pd.DataFrame, *, granularity: str = "daily", x_domain: XDomain = None
+) -> alt.LayerChart:
+    """Mean sentiment and the share of negative articles per period (both on -1..1).
+
+    ``df`` columns: day, mean_sentiment, share_negative (articles, scored optional).
+    """
+    cols = [
+        c
+        for c in ("day", "articles", "scored", "mean_sentiment", "share_negative")
+        if c in df.columns
+    ]
+    data = df[cols].copy()
+    fold = (
+        alt.Chart(data)
+        .transform_fold(["mean_sentiment", "share_negative"], as_=["measure", "value"])
+        .transform_calculate(
+            series="datum.measure === 'mean_sentiment' ? 'Mean sentiment' : 'Share negative'"
+        )
+    )
+    y_title = "Sentiment / share"
+    lines = fold.mark_line(point=True).encode(
+        x=_day_axis(granularity, x_domain),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=SENTIMENT_DOMAIN)),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            legend=alt.Legend(orient="bottom"),
+            scale=alt.Scale(
+                domain=["Mean sentiment", "Share negative"], range=["#1d4ed8", "#b91c1c"]
+            ),
+        ),
+        tooltip=[
+            _day_tooltip(granularity),
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("value:Q", title="Value", format=".2f"),
+        ],
+    )
+    zero = (
+        alt.Chart(pd.DataFrame({"zero": [0.0]}))
+        .mark_rule(color="gray", opacity=0.5)
+        .encode(y=alt.Y("zero:Q", title=y_title))
+    )
+    return alt.layer(lines, zero).properties(height=HEIGHT)
+
+
+def top_actors_chart(df: pd.DataFrame) -> alt.Chart:
+    """Horizontal bars of articles per actor, coloured by mean sentence sentiment.
+
+    ``df`` columns: actor, articles, sentiment (mentions optional).
+    """
+    cols = [c for c in ("actor", "articles", "mentions", "sentiment") if c in df.columns]
+    data = df[cols].copy()
+    tooltip = [alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("articles:Q", title="Articles")]
+    if "mentions" in data.columns:
+        tooltip.append(alt.Tooltip("mentions:Q", title="Mentions"))
+    tooltip.append(alt.Tooltip("sentiment:Q", title="Mean sentence sentiment", format=".2f"))
+    return (
+        alt.Chart(data)
+        .mark_bar(stroke="#6b7280", strokeWidth=0.5)
+        .encode(
+            x=alt.X("articles:Q", title="Articles mentioning", axis=COUNT_AXIS),
+            y=alt.Y("actor:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            color=alt.Color("sentiment:Q", title="Sentiment", scale=_sentiment_scale()),
+            tooltip=tooltip,
+        )
+        .properties(height=max(140, 60 + 30 * len(data)))
+    )
+
+
+def actor_timeline_chart(
+    df: pd.DataFrame, *, granularity: str = "daily", x_domain: XDomain = None
+) -> alt.Chart:
+    """One actor over time: articles per period as bars, coloured by the mean sentiment
+    of the sentences that mention the actor.
+
+    ``df`` columns: day, articles, sentiment (mentions optional).
+    """
+    cols = [c for c in ("day", "articles", "mentions", "sentiment") if c in df.columns]
+    data = df[cols].copy()
+    tooltip = [_day_tooltip(granularity), alt.Tooltip("articles:Q", title="Articles")]
+    if "mentions" in data.columns:
+        tooltip.append(alt.Tooltip("mentions:Q", title="Mentions"))
+    tooltip.append(alt.Tooltip("sentiment:Q", title="Mean sentence sentiment", format=".2f"))
+    return (
+        alt.Chart(data)
+        .mark_bar(stroke="#6b7280", strokeWidth=0.5)
+        .encode(
+            x=_day_axis(granularity, x_domain),
+            y=alt.Y("articles:Q", title="Articles", axis=COUNT_AXIS),
+            color=alt.Color("sentiment:Q", title="Sentiment", scale=_sentiment_scale()),
+            tooltip=tooltip,
+        )
+        .properties(height=200)
+    )
+
+
+def comention_heatmap(df: pd.DataFrame, order: list[str] | None = None) -> alt.LayerChart:
+    """Heatmap of articles mentioning both actors of each pair.
+
+    ``df`` columns: actor_a, actor_b, articles (both orders of each pair; see
+    ``queries.comentions``). ``order`` fixes the axis order (e.g. by mentions).
+    """
+    data = df[["actor_a", "actor_b", "articles"]].copy()
+    sort = order if order else "ascending"
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "actor_a:N",
+            title=None,
+            sort=sort,
+            axis=alt.Axis(labelAngle=-50, labelLimit=LABEL_LIMIT, labelOverlap=False),
+        ),
+        y=alt.Y(
+            "actor_b:N",
+            title=None,
+            sort=sort,
+            axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False),
+        ),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color("articles:Q", title="Articles together", scale=alt.Scale(scheme="oranges")),
+        tooltip=[
+            alt.Tooltip("actor_a:N", title="Actor"),
+            alt.Tooltip("actor_b:N", title="With"),
+            alt.Tooltip("articles:Q", title="Articles together"),
+        ],
+    )
+    text = base.mark_text(fontSize=11).encode(text="articles:Q")
+    side = max(220, 120 + 32 * len(order or data["actor_a"].unique()))
+    return alt.layer(rect, text).properties(height=side)
+
+
+def source_comparison_chart(df: pd.DataFrame) -> alt.HConcatChart:
+    """Mean risk and mean sentiment per source, side by side on a shared source axis.
+
+    ``df`` columns: source, articles, mean_risk, mean_sentiment.
+    """
+    data = df[["source", "articles", "mean_risk", "mean_sentiment"]].copy()
+    order = list(data.sort_values("articles", ascending=False, kind="stable")["source"])
+    tooltip = [
+        alt.Tooltip("source:N", title="Source"),
+        alt.Tooltip("articles:Q", title="Articles"),
+        alt.Tooltip("mean_risk:Q", title="Mean risk", format=".1f"),
+        alt.Tooltip("mean_sentiment:Q", title="Mean sentiment", format=".2f"),
+    ]
+    height = max(120, 40 + 28 * len(data))
+    risk = (
+        alt.Chart(data)
+        .mark_bar(color="#b91c1c")
+        .encode(
+            x=alt.X("mean_risk:Q", title="Mean risk", scale=alt.Scale(domain=RISK_DOMAIN)),
+            y=alt.Y("source:N", title=None, sort=order, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            tooltip=tooltip,
+        )
+        .properties(height=height)
+    )
+    sentiment = (
+        alt.Chart(data)
+        .mark_bar(stroke="#6b7280", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                "mean_sentiment:Q", title="Mean sentiment", scale=alt.Scale(domain=SENTIMENT_DOMAIN)
+            ),
+            y=alt.Y("source:N", title=None, sort=order, axis=alt.Axis(labels=False)),
+            color=alt.Color("mean_sentiment:Q", legend=None, scale=_sentiment_scale()),
+            tooltip=tooltip,
+        )
+        .properties(height=height)
+    )
+    return alt.hconcat(risk, sentiment)
+
+
+def score_breakdown_chart(df: pd.DataFrame) -> alt.Chart:
+    """One article's points per risk category (``df``: label, points, matches)."""
+    data = df[["label", "points", "matches"]].copy()
+    return (
+        alt.Chart(data)
+        .mark_bar(color="#b91c1c")
+        .encode(
+            x=alt.X("points:Q", title="Points (before scaling)"),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            tooltip=[
+                alt.Tooltip("label:N", title="Category"),
+                alt.Tooltip("points:Q", title="Points", format=".2f"),
+                alt.Tooltip("matches:Q", title="Matches"),
+            ],
+        )
+        .properties(height=max(120, 50 + 30 * len(data)))
+    )

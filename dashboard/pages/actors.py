@@ -1,0 +1,128 @@
+"""Actors: ranking, one actor's timeline (URL ``focus``), co-mentions, and candidate
+names that are not in the actor list yet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries, ui
+from dashboard.evidence import escape_markdown
+from dashboard.filters import to_params
+
+ctx = ui.context()
+f, url, version = ctx.filters, ctx.url, ctx.version
+
+st.title("Actors")
+st.caption(ui.window_caption(ctx))
+
+data = ui.actors_data(url, version, f)
+ranking = data["ranking"]
+if ranking.empty:
+    st.info(
+        "No listed actor is mentioned by the articles matching these filters.",
+        icon=":material/person_off:",
+    )
+    st.stop()
+
+# --- ranking ----------------------------------------------------------------------------
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**Actors by articles** (colour: mean sentence sentiment)")
+    ui.chart("top_actors_chart", ranking.head(20))
+with right:
+    st.dataframe(
+        ranking,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "actor": st.column_config.TextColumn("Actor"),
+            "articles": st.column_config.NumberColumn("Articles"),
+            "mentions": st.column_config.NumberColumn("Mentions"),
+            "sentiment": st.column_config.NumberColumn(
+                "Sentiment",
+                format="%.2f",
+                help="Mean compound sentiment of the sentences that mention the actor.",
+            ),
+            "negative_articles": st.column_config.NumberColumn(
+                "Negative articles", help="Articles where those sentences are negative."
+            ),
+        },
+    )
+
+# --- one actor over time (URL: focus=<actor>) ---------------------------------------------
+options = list(ranking["actor"])
+focus = st.query_params.get("focus")
+if focus and focus not in options:
+    if focus in ctx.known.actors:
+        options.append(focus)
+    else:
+        st.caption(f"Ignored focus={escape_markdown(focus[:60])}: not a known actor.")
+        ui.set_page_param("focus", None)
+        focus = None
+st.session_state["actor_focus"] = focus or options[0]
+
+
+def _on_focus() -> None:
+    ui.set_page_param("focus", st.session_state.get("actor_focus"))
+
+
+st.subheader("Timeline")
+chosen = st.selectbox("Actor", options, key="actor_focus", on_change=_on_focus)
+timeline = ui.actor_timeline(url, version, f, chosen)
+if timeline.empty:
+    st.caption("No matching articles mention this actor in the window.")
+else:
+    weekly = f.days > 120
+    period = "week" if weekly else "day"
+    st.markdown(
+        f"**{escape_markdown(chosen)}**: articles per {period}, coloured by the "
+        "mean sentiment of the sentences that mention them"
+    )
+    if weekly:
+        ui.chart(
+            "actor_timeline_chart",
+            queries.timeline_weekly(timeline),
+            granularity="weekly",
+            x_domain=(queries.week_start(f.start), queries.week_start(f.end)),
+        )
+    else:
+        ui.chart("actor_timeline_chart", timeline, x_domain=(f.start, f.end))
+st.page_link(
+    "pages/articles.py",
+    label=escape_markdown(f"Articles mentioning {chosen}"),
+    icon=":material/article:",
+    query_params=to_params(f.with_(actors=(chosen,))),
+)
+
+# --- co-mentions ----------------------------------------------------------------------------
+st.subheader("Co-mentions")
+top_n = st.slider("Actors in the matrix", 3, 25, min(12, len(ranking)), key="actor_top_n")
+top = tuple(ranking.head(top_n)["actor"])
+pairs = ui.comentions(url, version, f, top)
+if pairs.empty:
+    st.caption("These actors are never mentioned in the same article in this window.")
+else:
+    ui.chart("comention_heatmap", pairs, order=list(top))
+    st.caption("Each cell: matching articles that mention both actors.")
+
+# --- candidates -------------------------------------------------------------------------
+st.subheader("Candidate actors")
+st.caption(
+    "Capitalised names the scorer found that are not in the actor list. Add the "
+    "ones that matter to the actor file and run `cambodia-risk rescore`."
+)
+cands = data["candidates"]
+if cands.empty:
+    st.caption("No unlisted names in this window.")
+else:
+    st.dataframe(
+        cands,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": st.column_config.TextColumn("Name"),
+            "mentions": st.column_config.NumberColumn("Mentions"),
+            "articles": st.column_config.NumberColumn("Articles"),
+            "example": st.column_config.TextColumn("Example sentence", width="large"),
+        },
+    )

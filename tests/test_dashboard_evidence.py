@@ -1,0 +1,227 @@
+"""Evidence rendering: feed text comes out inert, highlights land on the right words."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.evidence import (
+    Highlight,
+    build_evidence,
+    escape_markdown,
+    fallback_sentences,
+    highlight_markdown,
+    locate,
+    safe_url,
+)
+
+HOSTILE = "<script>alert(1)</script> Hostile <img src=x onerror=alert(2)> title"
+PUNCT = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
+HIGHLIGHT_SYNTAX = re.compile(r":(?:red|blue|violet)-background\[|(?<!\\)\*\*|(?<!\\)\]")
+
+
+def unescape(md: str) -> str:
+    """What CommonMark shows for backslash-escaped text (escapes resolved)."""
+    return re.sub(r"\\([" + re.escape(PUNCT) + "])", r"\1", md).replace("\u2060", "")
+
+
+def unescaped_punctuation(md: str) -> list[str]:
+    """ASCII punctuation that is not backslash-escaped: what Markdown could act on."""
+    out, i = [], 0
+    while i < len(md):
+        if md[i] == "\\" and i + 1 < len(md) and md[i + 1] in PUNCT:
+            i += 2
+            continue
+        if md[i] in PUNCT:
+            out.append(md[i])
+        i += 1
+    return out
+
+
+def test_script_and_img_come_out_escaped():
+    md = escape_markdown(HOSTILE)
+    assert "<" not in md.replace("\\<", "")
+    assert ">" not in md.replace("\\>", "")
+    assert unescaped_punctuation(md) == []
+    assert unescape(md) == HOSTILE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[click](javascript:alert(3))",
+        "![img](http://x/y.png)",
+        "**bold** _it_ `code`",
+        ":red[fake] :material/home: :smile:",
+        "$x^2$ and $$y$$",
+        "# heading",
+        "1. list",
+        "| a | b |",
+        "&lt;script&gt; &amp;",
+        "<!-- comment -->",
+        "line\n\n    code block",
+        "~~strike~~ ==mark==",
+        "\\*already escaped\\*",
+        "www.example.com https://x.org",
+    ],
+)
+def test_markdown_and_html_syntax_is_literal(text):
+    md = escape_markdown(text)
+    assert unescaped_punctuation(md) == []
+    assert "\n" not in md
+    assert unescape(md) == " ".join(text.split())
+
+
+@given(st.text(max_size=200))
+def test_escape_round_trips_any_text(text):
+    md = escape_markdown(text)
+    assert unescaped_punctuation(md) == []
+    cleaned = "".join(ch for ch in text if ch not in "\u200b\u2060\ufeff")
+    assert unescape(md) == " ".join(cleaned.split())
+
+
+def test_shortcodes_are_broken_invisibly():
+    md = escape_markdown(":smile: at 10:30")
+    assert md.startswith("\\:\u2060smile\\:")  # an invisible word joiner after the colon
+    assert unescape(md) == ":smile: at 10:30"
+
+
+def test_highlights_wrap_escaped_text():
+    sentence = "Police arrested two <b>people</b>; Hun Manet blamed [agitators](x)."
+    hls = [
+        Highlight(0, 7, 15, "term", "arrests_legal", "arrested"),
+        Highlight(0, 35, 44, "actor", "Hun Manet", "Hun Manet"),
+    ]
+    md = highlight_markdown(sentence, hls)
+    assert ":red-background[arrested]" in md
+    assert ":blue-background[**Hun Manet**]" in md
+    stripped = HIGHLIGHT_SYNTAX.sub("", md)
+    assert unescaped_punctuation(stripped) == []
+    assert unescape(stripped) == sentence
+
+
+def test_highlight_inside_hostile_text_keeps_it_inert():
+    start = HOSTILE.index("Hostile")
+    md = highlight_markdown(HOSTILE, [Highlight(0, start, start + 7, "term", "x", "Hostile")])
+    assert ":red-background[Hostile]" in md
+    stripped = HIGHLIGHT_SYNTAX.sub("", md)
+    assert unescaped_punctuation(stripped) == []
+    assert unescape(stripped) == HOSTILE
+
+
+def test_highlight_of_markup_characters_is_escaped_inside():
+    sentence = "a [x] b"
+    md = highlight_markdown(sentence, [Highlight(0, 2, 5, "term", "c", "[x]")])
+    assert md == "a :red-background[\\[x\\]] b"
+
+
+def test_overlapping_highlights_split_without_nesting():
+    sentence = "Prime Minister Hun Manet spoke"
+    hls = [
+        Highlight(0, 15, 24, "actor", "Hun Manet", "Hun Manet"),
+        Highlight(0, 0, 18, "term", "political_crisis", "Prime Minister Hun"),
+    ]
+    md = highlight_markdown(sentence, hls)
+    assert md == (
+        ":red-background[Prime Minister] :violet-background[**Hun**] "
+        ":blue-background[**Manet**] spoke"
+    )
+
+
+def test_locate_checks_and_repairs_offsets():
+    s = "The army moved troops."
+    good = Highlight(0, 15, 21, "term", "security_military", "troops")
+    assert locate(s, good) == good
+    moved = Highlight(0, 2, 8, "term", "security_military", "troops")
+    assert (locate(s, moved).start, locate(s, moved).end) == (15, 21)
+    assert locate(s, Highlight(0, 0, 3, "term", "x", "tanks")) is None
+    assert locate(s, Highlight(0, 40, 45, "term", "x", "")) is None
+
+
+def test_build_evidence_places_matches_and_reports_the_rest():
+    title = "Troops deployed near the border"
+    text = "Hun Sen spoke. Nothing else happened."
+    terms = pd.DataFrame(
+        [
+            dict(
+                category="security_military",
+                term="troops",
+                matched="Troops",
+                weight=2.0,
+                sentence_index=0,
+                start=0,
+                end=6,
+            ),
+            dict(
+                category="security_military",
+                term="border",
+                matched="border",
+                weight=1.0,
+                sentence_index=0,
+                start=25,
+                end=31,
+            ),
+            dict(
+                category="unrest_protest",
+                term="riot",
+                matched="riot",
+                weight=1.0,
+                sentence_index=9,
+                start=0,
+                end=4,
+            ),
+        ]
+    )
+    mentions = [
+        dict(actor="Hun Sen", alias="Hun Sen", sentence_index=1, start=0, end=7, sentiment=-0.4)
+    ]
+    evidence, unplaced = build_evidence(
+        title,
+        text,
+        terms,
+        mentions,
+        sentences=fallback_sentences(title, text),
+        sentence_sentiment=lambda s: 0.25,
+    )
+    assert [e.text for e in evidence] == [title, "Hun Sen spoke.", "Nothing else happened."]
+    assert len(evidence[0].highlights) == 2
+    assert evidence[1].sentiment == -0.4 and evidence[1].sentiment_source == "stored"
+    assert evidence[2].sentiment == 0.25 and evidence[2].sentiment_source == "recomputed"
+    assert [h.text for h in unplaced] == ["riot"]
+    assert evidence[0].is_title
+
+
+def test_build_evidence_with_the_scorers_splitter_or_fallback():
+    evidence, unplaced = build_evidence("Title here", "One. Two.", [], [])
+    assert evidence[0].text == "Title here"
+    assert unplaced == []
+
+
+def test_fallback_sentences():
+    assert fallback_sentences(" T ", "A b. C d!\nE f? G") == ["T", "A b.", "C d!", "E f?", "G"]
+    assert fallback_sentences("T", "") == ["T"]
+
+
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("https://example.org/a?b=1", True),
+        ("http://x.kh/", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//evil.example/x", False),
+        ("https://", False),
+        ("https://a.b/\nx", False),
+        (None, False),
+        ("", False),
+        ("vbscript:x", False),
+        ("ftp://x.org/f", False),
+    ],
+)
+def test_safe_url(url, ok):
+    assert (safe_url(url) is not None) == ok

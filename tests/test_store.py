@@ -1,6 +1,7 @@
 """Storage: migrations on both databases, an upgrade that keeps rows, and the lock."""
 
-import multiprocessing
+import subprocess
+import sys
 from datetime import date, datetime
 
 import pytest
@@ -50,44 +51,49 @@ def test_upgrade_from_first_schema_keeps_rows(db_url):  # noqa: F811
     engine.dispose()
 
 
-def _hold_lock(url, ready, release):
-    engine = store.make_engine(url)
-    with store.refresh_lock(engine):
-        ready.set()
-        release.wait(20)
+HOLDER = """
+import sys
+from feeds import store
+engine = store.make_engine(sys.argv[1])
+with store.refresh_lock(engine):
+    print("ready", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def hold_lock(url):
+    """A separate process holding the refresh lock until its stdin closes."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, url], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
 
 
 def test_lock_is_exclusive_and_released(db_url):  # noqa: F811
     engine = store.make_engine(db_url)
     store.migrate(engine)
-    ctx = multiprocessing.get_context("spawn")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(db_url, ready, release))
-    holder.start()
+    holder = hold_lock(db_url)
     try:
-        assert ready.wait(30)
         with pytest.raises(store.LockBusy, match="another refresh is running"):
             with store.refresh_lock(engine):
                 pass
     finally:
-        release.set()
-        holder.join(30)
+        holder.stdin.close()
+        holder.wait(30)
     with store.refresh_lock(engine):  # free again once the holder is gone
         pass
     engine.dispose()
 
 
-def test_lock_dies_with_a_killed_process(sqlite_db):  # noqa: F811
-    engine = store.make_engine(sqlite_db)
-    ctx = multiprocessing.get_context("spawn")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(sqlite_db, ready, release))
-    holder.start()
-    assert ready.wait(30)
+def test_lock_dies_with_a_killed_process(db_url):  # noqa: F811
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    holder = hold_lock(db_url)
     holder.kill()
-    holder.join(10)
+    holder.wait(10)
     with store.refresh_lock(engine):
         pass
+    engine.dispose()
 
 
 def test_sqlite_uses_wal(sqlite_db):  # noqa: F811

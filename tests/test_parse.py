@@ -108,9 +108,9 @@ def test_bozo_feed_with_entries_keeps_them():
 
 
 def test_entry_without_link_or_id_is_not_stored_but_id_only_is():
-    feed = parse_feed(rss("<item><title>nothing</title></item>"
-                          "<item><title>id only</title><guid isPermaLink='false'>x-1</guid></item>"),
-                      {}, NOW)
+    items = ("<item><title>nothing</title></item>"
+             "<item><title>id only</title><guid isPermaLink='false'>x-1</guid></item>")
+    feed = parse_feed(rss(items), {}, NOW)
     assert [(e.link, e.guid) for e in feed.entries] == [(None, "x-1")]
 
 

@@ -122,13 +122,25 @@ def write_jsonl(rows: Iterable[dict], fp: IO[str]) -> int:
     return count
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Feed text starting like a formula gets a leading apostrophe, so a spreadsheet
+    shows it instead of running it. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(rows: Iterable[dict], fp: IO[str], with_text: bool = False) -> int:
     """CSV with nested fields as JSON, so a spreadsheet keeps one article per row."""
     writer = csv.DictWriter(fp, fieldnames=fields(with_text), extrasaction="ignore")
     writer.writeheader()
     count = 0
     for record in rows:
-        flat = dict(record)
+        flat = {key: spreadsheet_safe(value) for key, value in record.items()}
         flat["risk_terms"] = json.dumps(record["risk_terms"], ensure_ascii=False)
         flat["actors"] = json.dumps(record["actors"], ensure_ascii=False)
         writer.writerow(flat)

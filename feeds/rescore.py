@@ -41,6 +41,8 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
         ) as pool, store.refresh_lock(engine), engine.connect() as reader:
             for future in [pool.submit(os.getpid) for _ in range(workers)]:
                 future.result()
+            # A run row tells the dashboard that scores changed, so its caches refresh.
+            run_id = store.start_run(engine, kind="rescore")
             in_flight: deque[tuple[list[int], Future]] = deque()
             last_id = 0
             while True:
@@ -67,6 +69,7 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
                         on_batch(len(ids))
                 if not rows:
                     break
+            store.finish_run(engine, run_id)
     finally:
         engine.dispose()
     return done

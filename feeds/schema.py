@@ -112,7 +112,9 @@ articles = Table(
     Column("scored_at", DateTime),
     Column("lexicon_version", String(64)),
 )
-Index("ix_articles_day", articles.c.relevant, articles.c.published_day)
+# Covers the dashboard's window aggregates (migration 0003).
+Index("ix_articles_window", articles.c.relevant, articles.c.published_day,
+      articles.c.risk_score, articles.c.sentiment, articles.c.language, articles.c.feed_id)
 Index("ix_articles_published", articles.c.published_at)
 Index("ix_articles_fingerprint", articles.c.fingerprint)
 Index("ix_articles_feed", articles.c.feed_id, articles.c.published_day)

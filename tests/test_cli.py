@@ -249,3 +249,13 @@ def test_every_keeps_running(tmp_path, feed_server, sqlite_db):  # noqa: F811
     assert feed_server.hits("/a.xml") >= 3
     lines = [line for line in out.splitlines() if line.startswith("refresh run")]
     assert len(lines) >= 2 and "1 new articles" in lines[0] and "1 unchanged" in lines[1]
+
+
+def test_rescore_records_a_run(filled_db):
+    assert run("rescore", "--db", filled_db, "--workers", "1").exit_code == 0
+    engine = store.make_engine(filled_db)
+    with engine.connect() as conn:
+        last = conn.execute(select(schema.refresh_runs).order_by(
+            schema.refresh_runs.c.id.desc()).limit(1)).one()
+    engine.dispose()
+    assert last.kind == "rescore" and last.finished_at is not None

@@ -19,7 +19,12 @@ PG_BASE = os.environ.get(
 
 
 def pg_url(database: str) -> str:
-    """A clean PostgreSQL database named ``database`` (created if needed, emptied)."""
+    """A clean PostgreSQL database named ``database`` (created if needed, emptied).
+
+    CAMBODIA_RISK_TEST_DB_SUFFIX, when set, is appended to the name, so two test runs
+    on one server (a developer's and a CI rehearsal) do not empty each other's tables.
+    """
+    database += os.environ.get("CAMBODIA_RISK_TEST_DB_SUFFIX", "")
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

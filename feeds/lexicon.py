@@ -393,6 +393,21 @@ def _contains(words: list[str], part: list[str]) -> int:
     return -1
 
 
+def _claim_khmer(where: _Where, aliases: tuple[str, ...], seen: dict[str, str], owner: str,
+                 noun: str, taken: str) -> None:
+    """Record Khmer-script names for ``owner``; a name claimed twice is an error."""
+    for alias in aliases:
+        key = _khmer_key(where, "km", alias)
+        previous = seen.get(key)
+        if previous:
+            raise where.error(
+                "km",
+                f"duplicate {noun} {alias!r}"
+                + ("" if previous == owner else f": already {taken} {previous!r}"),
+            )
+        seen[key] = owner
+
+
 def _expand_exclusion(where: _Where, name: str, phrase: str, keys: list[str]) -> list[str]:
     """Exclusion keys: ``phrase`` with its entry replaced by each of the entry's forms.
 
@@ -664,16 +679,7 @@ def _parse_actors(
             for k in _english_keys(where, "context_aliases", alias):
                 context.setdefault(k, []).append(ident)
         km = _strings(where, table, "km")
-        for alias in km:
-            k = _khmer_key(where, "km", alias)
-            owner = km_seen.get(k)
-            if owner:
-                raise where.error(
-                    "km",
-                    f"duplicate alias {alias!r}"
-                    + ("" if owner == ident else f": already an alias of actor {owner!r}"),
-                )
-            km_seen[k] = ident
+        _claim_khmer(where, km, km_seen, ident, "alias", "an alias of actor")
         exclude = _strings(where, table, "exclude")
         for phrase in exclude:
             _expand_exclusion(where, "exclude", phrase, keys)
@@ -782,16 +788,7 @@ def _parse_places(raw: dict) -> tuple[Place, ...]:
                 seen[k] = name
                 keys.append(k)
         km = _strings(where, table, "km")
-        for alias in km:
-            k = _khmer_key(where, "km", alias)
-            owner = km_seen.get(k)
-            if owner:
-                raise where.error(
-                    "km",
-                    f"duplicate name {alias!r}"
-                    + ("" if owner == name else f": already used by place {owner!r}"),
-                )
-            km_seen[k] = name
+        _claim_khmer(where, km, km_seen, name, "name", "used by place")
         exclude = _strings(where, table, "exclude")
         for phrase in exclude:
             _expand_exclusion(where, "exclude", phrase, keys)

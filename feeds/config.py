@@ -50,7 +50,7 @@ class FetchLimits:
     total_timeout: float = 60.0  # wall-clock seconds for the whole response
     max_bytes: int = 15 * 1024 * 1024  # body cap, counted after decompression
     max_redirects: int = 5
-    global_concurrency: int = 32  # requests in flight across all hosts
+    global_concurrency: int = 64  # requests in flight across all hosts
     per_host_concurrency: int = 4  # requests in flight to one host
     user_agent: str = USER_AGENT
 

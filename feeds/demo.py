@@ -13,6 +13,7 @@ from feeds.config import DEMO_DIR, Settings, load_feeds
 from feeds.lexicon import load_lexicons
 from feeds.parse import parse_feed
 from feeds.refresh import FeedOutcome, RunSummary, store_entries
+from feeds.workers import articles_from
 
 DEMO_CONFIG = "demo.toml"
 
@@ -37,8 +38,9 @@ def load_demo(settings: Settings, directory: Path = DEMO_DIR) -> RunSummary:
                 body = demo_file(cfg.url, directory).read_bytes()
                 parsed = parse_feed(body, {"content-type": "application/rss+xml"}, now)
                 row = rows[cfg.name]
+                articles = articles_from(parsed, row["id"], cfg.language)
                 with engine.begin() as conn:
-                    new = store_entries(conn, settings, cfg, row, parsed, now, lexicons)
+                    new = store_entries(conn, settings, cfg, row, articles, now, lexicons)
                     store.update_feed(
                         conn, row["id"], status="ok" if not parsed.error else "failed",
                         last_attempt_at=now, last_success_at=now, last_error=parsed.error,

@@ -14,24 +14,20 @@ import ipaddress
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine
 
 from feeds import store
-from feeds.canonical import canonical_url, text_similarity, title_fingerprint
-from feeds.clean import html_to_text
+from feeds.canonical import text_similarity
 from feeds.config import FeedConfig, Settings
 from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
 from feeds.lexicon import Lexicons, load_lexicons
-from feeds.parse import ParsedFeed
 from feeds.score import score_article
 from feeds.score.results import ArticleScore
-from feeds.workers import MAX_TEXT_CHARS, CpuPool, extract, parse_and_clean, score_many
-
-MAX_TITLE_CHARS = 1_000
+from feeds.workers import CpuPool, extract, parse_articles, score_many
 
 
 @dataclass
@@ -173,32 +169,31 @@ async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, po
                     last_modified=result.last_modified or row["last_modified"],
                 )
             return FeedOutcome(cfg.name, "unchanged", latency_ms=result.elapsed_ms)
-        parsed, texts = await pool.run(parse_and_clean, result.body, result.headers,
-                                       attempted_at)
+        parsed, articles = await pool.run(parse_articles, result.body, result.headers,
+                                          attempted_at, row["id"], cfg.language)
         if parsed.error:
             return _record_failure(engine, settings, cfg, row, attempted_at, parsed.error,
                                    None, result.elapsed_ms)
-        pages = {}
         if cfg.full_text:
-            pages = await _fetch_pages(fetcher, pool, engine, settings, cfg, row, parsed)
+            articles = await _with_full_text(fetcher, pool, engine, settings, row, articles)
         # Score what looks new in the workers, then plan again and write in one
         # transaction with no await inside, so no other feed can interleave.
         with engine.connect() as conn:
-            fresh = plan_entries(conn, settings, cfg, row, parsed, texts, pages)[0]
+            fresh = plan_entries(conn, settings, row, articles)[0]
         scores = await pool.run(score_many, [
             (a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
         ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
         with engine.begin() as conn:
-            new = store_entries(conn, settings, cfg, row, parsed, attempted_at, lexicons,
-                                pages, texts=texts, ready=ready)
+            new = store_entries(conn, settings, cfg, row, articles, attempted_at, lexicons,
+                                ready=ready)
             store.update_feed(
                 conn, row["id"], status="ok", last_attempt_at=attempted_at,
                 last_success_at=attempted_at, last_error=parsed.warning,
                 consecutive_failures=0, next_attempt_at=None, latency_ms=result.elapsed_ms,
-                item_count=len(parsed.entries), etag=result.etag,
+                item_count=len(articles), etag=result.etag,
                 last_modified=result.last_modified,
             )
-        return FeedOutcome(cfg.name, "ok", new_articles=new, items=len(parsed.entries),
+        return FeedOutcome(cfg.name, "ok", new_articles=new, items=len(articles),
                            warning=parsed.warning, latency_ms=result.elapsed_ms)
     except Exception as exc:  # one feed's bug must not end the run
         elapsed = int((time.monotonic() - started) * 1000)
@@ -228,14 +223,15 @@ def _record_failure(engine: Engine, settings: Settings, cfg: FeedConfig, row: di
     return FeedOutcome(cfg.name, "failed", error=error, latency_ms=latency_ms)
 
 
-async def _fetch_pages(fetcher: Fetcher, pool: CpuPool, engine: Engine, settings: Settings,
-                       cfg: FeedConfig, row: dict, parsed: ParsedFeed) -> dict[str, str]:
-    """Full text for entries not stored yet: {link: text}. Failures fall back to summaries."""
-    links = [e.link for e in parsed.entries if e.link and _page_allowed(e.link, row["url"])]
+async def _with_full_text(fetcher: Fetcher, pool: CpuPool, engine: Engine,
+                          settings: Settings, row: dict, articles: list[store.NewArticle]
+                          ) -> list[store.NewArticle]:
+    """Swap in each new article's page text; a page that fails keeps the summary."""
     with engine.connect() as conn:
-        known = store.existing_urls(conn, (canonical_url(link) for link in links))
-    wanted = [link for link in dict.fromkeys(links) if canonical_url(link) not in known]
-    wanted = wanted[: settings.full_text_per_feed]
+        known = store.existing_urls(conn, (a.url for a in articles))
+    wanted = [a.link for a in articles if a.url not in known and a.link.startswith("http")
+              and _page_allowed(a.link, row["url"])]
+    wanted = list(dict.fromkeys(wanted))[: settings.full_text_per_feed]
 
     async def one(link: str) -> tuple[str, str | None]:
         result: FetchResult = await fetcher.fetch(link, accept=PAGE_ACCEPT)
@@ -243,8 +239,9 @@ async def _fetch_pages(fetcher: Fetcher, pool: CpuPool, engine: Engine, settings
             return link, None
         return link, await pool.run(extract, result.body, result.final_url)
 
-    pairs = await asyncio.gather(*(one(link) for link in wanted))
-    return {link: text for link, text in pairs if text}
+    pages = dict(await asyncio.gather(*(one(link) for link in wanted)))
+    return [replace(a, text=pages[a.link], text_source="full_text") if pages.get(a.link)
+            else a for a in articles]
 
 
 def _page_allowed(link: str, feed_url: str) -> bool:
@@ -272,8 +269,8 @@ class _Candidate:
     index: int  # position in the feed
 
 
-def plan_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
-                 parsed: ParsedFeed, texts: list[str], pages: dict[str, str]
+def plan_entries(conn: Connection, settings: Settings, row: dict,
+                 entries: list[store.NewArticle]
                  ) -> tuple[list[store.NewArticle], list[tuple[int, str, str | None]]]:
     """Decide, entry by entry, what is new and what repeats a stored article.
 
@@ -283,21 +280,6 @@ def plan_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dic
     or when a syndicated copy has the same title fingerprint and nearly the same text
     within the dedup window.
     """
-    entries = []
-    for entry, summary_text in zip(parsed.entries, texts, strict=True):
-        link = entry.link or entry.guid
-        url = canonical_url(entry.link) if entry.link else f"urn:feed:{row['id']}:{entry.guid}"
-        title = entry.title[:MAX_TITLE_CHARS]
-        text, source = summary_text, "summary"
-        if entry.link and entry.link in pages:
-            text, source = pages[entry.link], "full_text"
-        entries.append(store.NewArticle(
-            url=url, link=link, guid=entry.guid, fingerprint=title_fingerprint(title or url),
-            title=title, published_at=entry.published_at,
-            published_estimated=entry.published_estimated,
-            language=cfg.language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
-            text=text, text_source=source,
-        ))
     if not entries:
         return [], []
     by_url = store.existing_urls(conn, (a.url for a in entries))
@@ -347,18 +329,16 @@ def _syndicated(settings: Settings, art: store.NewArticle,
 
 
 def store_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
-                  parsed: ParsedFeed, fetched_at: datetime, lexicons: Lexicons | None,
-                  pages: dict[str, str] | None = None, *, texts: list[str] | None = None,
+                  articles: list[store.NewArticle], fetched_at: datetime,
+                  lexicons: Lexicons | None, *,
                   ready: dict[str, ArticleScore] | None = None) -> int:
-    """Store a feed's entries exactly once, scored; return how many articles are new.
+    """Store a feed's articles exactly once, scored; return how many are new.
 
     ``ready`` holds scores computed ahead (by canonical URL); anything else new is scored
     here. With ``lexicons`` None the articles are stored unscored (``rescore`` scores
     them); the ingest benchmark uses this to time parse, clean and store on their own.
     """
-    if texts is None:
-        texts = [html_to_text(e.content or e.summary)[:MAX_TEXT_CHARS] for e in parsed.entries]
-    new, links = plan_entries(conn, settings, cfg, row, parsed, texts, pages or {})
+    new, links = plan_entries(conn, settings, row, articles)
     ids = store.insert_articles(conn, new, row, fetched_at)
     store.link_feeds(conn, [(article_id, row["id"], link, guid)
                             for article_id, link, guid in links], fetched_at)

@@ -16,15 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from feeds.canonical import canonical_url, title_fingerprint
 from feeds.clean import html_to_text
 from feeds.extract import extract_text
 from feeds.lexicon import Lexicons, load_lexicons
 from feeds.parse import ParsedFeed, parse_feed
 from feeds.score import score_article
 from feeds.score.results import ArticleScore
+from feeds.store import NewArticle
 
-# Longest stored text, in characters: a feed cannot fill the database through one entry.
+# Longest stored text and title, in characters: a feed cannot fill the database
+# through one entry.
 MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 1_000
 
 _lexicons: Lexicons | None = None
 
@@ -54,12 +58,32 @@ def _die_with_parent() -> None:
         pass  # not Linux: workers still exit when the pool's queue closes
 
 
-def parse_and_clean(body: bytes, headers: dict[str, str], fetched_at: datetime
-                    ) -> tuple[ParsedFeed, list[str]]:
-    """Parse a feed and reduce each entry's content (or summary) to plain text."""
+def articles_from(parsed: ParsedFeed, feed_id: int, language: str | None
+                  ) -> list[NewArticle]:
+    """Each usable entry as an article candidate: canonical URL, title fingerprint and
+    plain text (the content, else the summary, reduced from markup)."""
+    articles = []
+    for entry in parsed.entries:
+        title = entry.title[:MAX_TITLE_CHARS]
+        url = canonical_url(entry.link) if entry.link else f"urn:feed:{feed_id}:{entry.guid}"
+        articles.append(NewArticle(
+            url=url, link=entry.link or entry.guid, guid=entry.guid,
+            fingerprint=title_fingerprint(title or url), title=title,
+            published_at=entry.published_at, published_estimated=entry.published_estimated,
+            language=language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
+            text=html_to_text(entry.content or entry.summary)[:MAX_TEXT_CHARS],
+        ))
+    return articles
+
+
+def parse_articles(body: bytes, headers: dict[str, str], fetched_at: datetime, feed_id: int,
+                   language: str | None) -> tuple[ParsedFeed, list[NewArticle]]:
+    """Parse a feed into article candidates. The returned ParsedFeed keeps its error and
+    warning but not its entries, which need not travel back to the parent."""
     parsed = parse_feed(body, headers, fetched_at)
-    texts = [html_to_text(e.content or e.summary)[:MAX_TEXT_CHARS] for e in parsed.entries]
-    return parsed, texts
+    articles = articles_from(parsed, feed_id, language)
+    parsed.entries = []
+    return parsed, articles
 
 
 def score_many(items: list[tuple[str, str, str | None, bool]]) -> list[ArticleScore]:

@@ -142,17 +142,39 @@ def bench_cpu(bodies: list[bytes], workdir: Path, repeat: int) -> None:
     print(f"   our pipeline    : {ours:8.0f} entries/s  = {ours / bare:.2f}x bare (goal >= 0.6x)")
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, IndexError, ProcessLookupError):
+            continue
+    return total / 1024
+
+
 def bench_memory(config: Path, workdir: Path) -> None:
     url = f"sqlite:///{workdir / 'memory.db'}"
     started = time.perf_counter()
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "feeds.cli", "refresh", "--config", str(config), "--db", url],
-        capture_output=True, text=True, cwd=ROOT)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    peak_tree = 0.0
+    while proc.poll() is None:
+        peak_tree = max(peak_tree, _tree_rss_mb(proc.pid))
+        time.sleep(0.05)
+    out, _ = proc.communicate()
     elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_one = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print("3. Memory: the 200-feed refresh as the real CLI, scoring included")
-    print(f"   peak RSS : {peak_mb:6.1f} MB (goal <= 300 MB); {elapsed:.2f} s; "
-          f"exit {proc.returncode}: {proc.stdout.strip()[:120]}")
+    print(f"   peak RSS, whole process tree (parent + workers): {peak_tree:6.1f} MB "
+          f"(goal <= 300 MB)")
+    print(f"   peak RSS, largest single process              : {peak_one:6.1f} MB")
+    print(f"   {elapsed:.2f} s; exit {proc.returncode}: {out.strip()[:120]}")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ TRACKING_PARAMS = frozenset({
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "itm_", "at_")
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_NON_WORD = re.compile(r"[^\w\u1780-\u17ff]+")
 
 
 def canonical_url(url: str) -> str:
@@ -45,24 +46,26 @@ def canonical_url(url: str) -> str:
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if len(path) > 1:
         path = path.rstrip("/")
-    query = [
+    query = sorted(
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
-    ]
-    query.sort()
+    ) if parts.query else []
     # http and https copies of one page are one article.
-    return urlunsplit(("https", netloc, path, urlencode(query), ""))
+    return urlunsplit(("https", netloc, path, urlencode(query) if query else "", ""))
 
 
 def normalise_title(title: str) -> str:
     """Case-, accent- and punctuation-blind form of a title; Khmer letters are kept."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-        or "\u1780" <= ch <= "\u17ff"
-    )
-    text = re.sub(r"[^\w\u1780-\u17ff]+", " ", text)
+    if title.isascii():
+        text = title.lower()  # nothing to normalise or strip accents from
+    else:
+        text = unicodedata.normalize("NFKC", title).casefold()
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+            or "\u1780" <= ch <= "\u17ff"
+        )
+    text = _NON_WORD.sub(" ", text)
     # Outlets append their own name: "... - Khmer Times", "... | VOA".
     return " ".join(text.split())
 

@@ -98,9 +98,8 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
     try:
         store.migrate(engine)
         lexicons = load_lexicons(settings.lexicon_dir)
-        # The pool starts before the lock is taken: a forked worker must not inherit it.
-        with CpuPool(settings.workers, settings.lexicon_dir, lexicons) as pool, \
-                store.refresh_lock(engine):
+        with store.refresh_lock(engine), \
+                CpuPool(settings.workers, settings.lexicon_dir, lexicons) as pool:
             summary = RunSummary(store.start_run(engine), "refresh", store.utcnow())
             with engine.begin() as conn:
                 rows = store.sync_feeds(conn, feeds)

@@ -9,6 +9,7 @@ own compiled lexicons, or inline when ``workers`` is 0 (small runs, tests, debug
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -42,8 +43,8 @@ def init_worker(lexicon_dir: str) -> None:
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies, even by SIGKILL.
 
-    An orphaned worker would hold copies of the parent's descriptors, and with them the
-    refresh lock (the lock file, or the PostgreSQL session holding the advisory lock).
+    Otherwise a worker of a killed refresh or rescore could live on, and a forked one
+    (rescore forks) would keep copies of the parent's descriptors, the lock among them.
     """
     try:
         import ctypes
@@ -101,26 +102,33 @@ def extract(page: bytes, url: str) -> str | None:
 class CpuPool:
     """Worker processes for the steps above; ``workers=0`` runs them inline.
 
-    Create it before taking the refresh lock, so that no worker inherits the lock.
+    The workers come from a fork server: a fresh interpreter, started only when the
+    first job arrives, that inherits none of the parent's descriptors. So a worker never
+    holds the refresh lock (the lock file, or the PostgreSQL session holding the
+    advisory lock), and a run in which every feed answers 304 starts no worker at all.
     """
 
     def __init__(self, workers: int, lexicon_dir: Path, lexicons: Lexicons) -> None:
         self.workers = workers
+        self._lexicon_dir = lexicon_dir
         self._executor: ProcessPoolExecutor | None = None
-        if workers > 0:
-            self._executor = ProcessPoolExecutor(
-                max_workers=workers, initializer=init_worker, initargs=(str(lexicon_dir),))
-            # Start the workers now, before any event loop or thread exists to be forked.
-            for future in [self._executor.submit(os.getpid) for _ in range(workers)]:
-                future.result()
-        else:
+        if workers == 0:
             global _lexicons
             _lexicons = lexicons
 
-    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+    def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["feeds.workers"])
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=init_worker,
+                initargs=(str(self._lexicon_dir),))
+        return self._executor
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.workers == 0:
             return fn(*args)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._pool(), fn, *args)
 
     def close(self) -> None:
         if self._executor is not None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import trafilatura
-
 # trafilatura logs every page it cannot read at WARNING; the refresh job records its own
 # per-feed outcome instead.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -21,6 +19,8 @@ MIN_CHARS = 200
 
 def extract_text(page: bytes | str, url: str | None = None) -> str | None:
     """Main text of an article page, or None when nothing article-like was found."""
+    import trafilatura  # heavy (it brings dateparser); only full-text feeds need it
+
     try:
         text = trafilatura.extract(
             page,

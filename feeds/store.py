@@ -16,10 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Connection,
     Engine,
@@ -94,7 +90,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _alembic_config(connection: Connection) -> Config:
+# Alembic is imported where it is used: the refresh workers and the dashboard never
+# migrate, and it is the heaviest import of this module.
+
+
+def _alembic_config(connection: Connection):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     cfg.attributes["connection"] = connection
@@ -103,6 +105,8 @@ def _alembic_config(connection: Connection) -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (default: the newest). Safe to call every run."""
+    from alembic import command
+
     with engine.begin() as conn:
         if current_revision(conn) == head_revision() and revision == "head":
             return
@@ -110,10 +114,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(Path(__file__).parent / "migrations"))
     return script.get_current_head()
 

@@ -1,6 +1,6 @@
 """Rescore scaling: the same rescore with 1 worker process and with 2.
 
-Run from the project root:  .venv/bin/python benchmarks/bench_rescore.py [--copies 12]
+Run from the project root:  .venv/bin/python benchmarks/bench_rescore.py [--copies 30]
 
 Loads the demo corpus into a temporary SQLite file through the real pipeline, multiplies
 its articles (each copy under its own URL, so every copy is scored), then times
@@ -47,7 +47,7 @@ def build(url: str, copies: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=12, help="copies of the demo corpus")
+    parser.add_argument("--copies", type=int, default=30, help="copies of the demo corpus")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/rescore.db"

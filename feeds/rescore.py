@@ -1,18 +1,23 @@
 """Re-apply the current lexicons to every stored article, without refetching.
 
-Scoring is CPU work and pure, so it runs in worker processes (one per core by default);
-the parent reads articles in batches and writes each batch's scores in one transaction.
-A rescore killed midway leaves every article with either its old or its new scores.
+Scoring is CPU work and pure, and writing its evidence rows is Python-heavy too, so
+each worker process takes a range of article ids, reads them, scores them and writes
+the scores in one transaction of its own; the parent only hands out ranges and holds
+the refresh lock for all of them. A rescore killed midway leaves every article with
+either its old or its new scores.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from feeds import schema, store
 from feeds.config import Settings
@@ -20,6 +25,36 @@ from feeds.lexicon import load_lexicons
 from feeds.workers import init_worker, score_many
 
 BATCH = 200
+
+_engine: Engine | None = None
+_write_lock = None
+
+
+def _init_rescorer(lexicon_dir: str, db_url: str, write_lock) -> None:
+    global _engine, _write_lock
+    init_worker(lexicon_dir)
+    _engine = store.make_engine(db_url)
+    _write_lock = write_lock
+
+
+def _rescore_range(first_id: int, last_id: int, always_relevant_sources: set[str],
+                   lexicon_version: str) -> int:
+    """Score articles first_id..last_id and store the scores; return how many."""
+    assert _engine is not None, "worker not initialised"
+    a = schema.articles
+    with _engine.connect() as conn:
+        rows = conn.execute(
+            select(a.c.id, a.c.title, a.c.text, a.c.language, a.c.source)
+            .where(a.c.id.between(first_id, last_id)).order_by(a.c.id)
+        ).all()
+    # Score outside any transaction: SQLite has one writer at a time, and the other
+    # workers should not wait while this one computes.
+    scores = score_many([(r.title, r.text, r.language, r.source in always_relevant_sources)
+                         for r in rows])
+    with _write_lock or contextlib.nullcontext(), _engine.begin() as conn:
+        store.save_scores(conn, [(r.id, score) for r, score in zip(rows, scores, strict=True)],
+                          lexicon_version)
+    return len(rows)
 
 
 def rescore(settings: Settings, always_relevant_sources: set[str] | None = None, *,
@@ -34,45 +69,43 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
     done = 0
     try:
         store.migrate(engine)
+        # SQLite has one writer at a time, and its busy handler makes a waiting writer
+        # sleep in steps of up to 100 ms; a lock shared by the workers hands the turn
+        # over at once instead.
+        context = multiprocessing.get_context("fork")
+        write_lock = context.Lock() if engine.dialect.name == "sqlite" else None
         # The pool starts before the lock is taken: a forked worker must not inherit it.
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=init_worker,
-            initargs=(str(settings.lexicon_dir),),
-        ) as pool, store.refresh_lock(engine), engine.connect() as reader:
+            max_workers=workers, mp_context=context, initializer=_init_rescorer,
+            initargs=(str(Path(settings.lexicon_dir)), settings.db_url, write_lock),
+        ) as pool, store.refresh_lock(engine):
             for future in [pool.submit(os.getpid) for _ in range(workers)]:
                 future.result()
             # A run row tells the dashboard that scores changed, so its caches refresh.
             run_id = store.start_run(engine, kind="rescore")
-            in_flight: deque[tuple[list[int], Future]] = deque()
-            last_id = 0
-            while True:
-                rows = reader.execute(
-                    select(a.c.id, a.c.title, a.c.text, a.c.language, a.c.source)
-                    .where(a.c.id > last_id).order_by(a.c.id).limit(BATCH)
-                ).all()
-                reader.rollback()  # do not hold a read snapshot across writes
-                if rows:
-                    last_id = rows[-1].id
-                    ids = [r.id for r in rows]
-                    in_flight.append((ids, pool.submit(score_many, [
-                        (r.title, r.text, r.language, r.source in always_relevant_sources)
-                        for r in rows
-                    ])))
-                # Keep every worker busy, but never hold more than a few batches in memory.
-                while in_flight and (len(in_flight) > workers * 2 or not rows):
-                    ids, future = in_flight.popleft()
-                    with engine.begin() as conn:
-                        store.save_scores(conn, list(zip(ids, future.result(), strict=True)),
-                                          lexicons.version)
-                    done += len(ids)
-                    if on_batch:
-                        on_batch(len(ids))
-                if not rows:
-                    break
+            with engine.connect() as conn:
+                ids = conn.execute(select(a.c.id).order_by(a.c.id)).scalars().all()
+            in_flight: deque[Future] = deque()
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start:start + BATCH]
+                in_flight.append(pool.submit(_rescore_range, chunk[0], chunk[-1],
+                                             always_relevant_sources, lexicons.version))
+                # Keep every worker busy without queueing the whole table at once.
+                while len(in_flight) > workers * 2:
+                    done += _collect(in_flight.popleft(), on_batch)
+            while in_flight:
+                done += _collect(in_flight.popleft(), on_batch)
             store.finish_run(engine, run_id)
     finally:
         engine.dispose()
     return done
+
+
+def _collect(future: Future, on_batch: Callable[[int], None] | None) -> int:
+    count = future.result()
+    if on_batch:
+        on_batch(count)
+    return count
 
 
 def article_count(db_url: str) -> int:

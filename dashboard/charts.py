@@ -6,8 +6,9 @@ No Streamlit and no database here, so every chart is unit-testable through
 
 Charts carry no Vega title: Streamlit takes a title's height out of the plot, which
 squeezes bar labels away, so the pages put a heading above each chart instead. Time
-charts accept ``x_domain=(first day, last day)`` so the Overview's charts share one
-time axis even when a series has no rows at its ends.
+charts accept ``x_domain=(first day, last day)``, the filter window, so charts share one
+time axis even when a series has no rows at its ends; bars span their whole day or week
+(``x`` to ``x2``), and the axis then runs to the end of the window's last day.
 
 Text that came from feeds never reaches these charts except as Vega data values, which
 Vega draws as text, never as markup.
@@ -15,7 +16,7 @@ Vega draws as text, never as markup.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import altair as alt
 import pandas as pd
@@ -27,6 +28,7 @@ SENTIMENT_COLOUR_DOMAIN = [-0.6, 0.6]  # colours saturate (clamp) beyond this, s
 # sentiment still shows a tint
 HEIGHT = 260
 LABEL_LIMIT = 220  # pixels of an axis label before Vega truncates it
+X_LABEL_LIMIT = 180  # the same for rotated labels under a chart
 RISK_TITLE = "Risk score (0–100)"
 COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")  # counts: whole-number ticks
 
@@ -40,14 +42,53 @@ def _sentiment_scale() -> alt.Scale:
 
 
 def _iso(value: date | str) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
+    """A day as Vega should read it: local midnight, like the data.
+
+    Altair writes the frames' timestamps as naive ISO date-times ("2024-06-01T00:00:00"),
+    which the browser reads as local time; a bare "2024-06-01" would be read as UTC
+    midnight, shifting the domain against the data by the viewer's UTC offset.
+    """
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None).isoformat()
+    return datetime.combine(value, time()).isoformat()
 
 
-def _day_axis(granularity: str, x_domain: XDomain = None) -> alt.X:
+def _period(granularity: str) -> timedelta:
+    return timedelta(days=7) if granularity == "weekly" else timedelta(days=1)
+
+
+def _with_period_end(data: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """``data`` plus ``day_end``, the start of the next period, so a bar spans its whole
+    day (or week) instead of being a sliver centred on the period's first midnight."""
+    out = data.copy()
+    out["day_end"] = pd.to_datetime(out["day"]) + pd.Timedelta(_period(granularity))
+    return out
+
+
+def _day_axis(granularity: str, x_domain: XDomain = None, *, bands: bool = False) -> alt.X:
+    """The shared time axis. ``x_domain`` is the filter window (first and last day, or
+    first and last week start); with ``bands`` (bar charts whose bars span their period)
+    it runs to the end of the last period, so the last bar is drawn whole."""
     title = "Week starting" if granularity == "weekly" else "Day"
     fmt = "%d %b %Y" if granularity == "weekly" else "%d %b"
-    scale = alt.Scale(domain=[_iso(x_domain[0]), _iso(x_domain[1])]) if x_domain else alt.Undefined
+    scale = alt.Undefined
+    if x_domain:
+        first, last = x_domain
+        if bands:
+            last = _to_datetime(last) + _period(granularity)
+        scale = alt.Scale(domain=[_iso(first), _iso(last)])
     return alt.X("day:T", title=title, scale=scale, axis=alt.Axis(format=fmt, labelAngle=0))
+
+
+def _to_datetime(value: date | str) -> datetime:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value if isinstance(value, datetime) else datetime.combine(value, time())
 
 
 def _day_tooltip(granularity: str) -> alt.Tooltip:
@@ -107,19 +148,20 @@ def category_volume_chart(
     ``df`` columns: day, category, label, articles. An article with two categories
     counts once in each.
     """
-    data = df[["day", "category", "label", "articles"]].copy()
+    data = _with_period_end(df[["day", "category", "label", "articles"]], granularity)
     return (
         alt.Chart(data)
-        .mark_bar()
+        .mark_bar(orient="vertical")  # x..x2 spans the period; y is the height
         .encode(
-            x=_day_axis(granularity, x_domain),
+            x=_day_axis(granularity, x_domain, bands=True),
+            x2="day_end:T",
             y=alt.Y(
                 "sum(articles):Q", title="Articles (per category)", stack="zero", axis=COUNT_AXIS
             ),
             color=alt.Color(
                 "label:N",
                 title="Risk category",
-                legend=alt.Legend(orient="bottom", columns=4, labelLimit=LABEL_LIMIT),
+                legend=alt.Legend(orient="right", labelLimit=X_LABEL_LIMIT),
             ),
             order=alt.Order("label:N"),
             tooltip=[
@@ -211,16 +253,17 @@ def actor_timeline_chart(
     ``df`` columns: day, articles, sentiment (mentions optional).
     """
     cols = [c for c in ("day", "articles", "mentions", "sentiment") if c in df.columns]
-    data = df[cols].copy()
+    data = _with_period_end(df[cols], granularity)
     tooltip = [_day_tooltip(granularity), alt.Tooltip("articles:Q", title="Articles")]
     if "mentions" in data.columns:
         tooltip.append(alt.Tooltip("mentions:Q", title="Mentions"))
     tooltip.append(alt.Tooltip("sentiment:Q", title="Mean sentence sentiment", format=".2f"))
     return (
         alt.Chart(data)
-        .mark_bar(stroke="#6b7280", strokeWidth=0.5)
+        .mark_bar(orient="vertical", stroke="#6b7280", strokeWidth=0.5)
         .encode(
-            x=_day_axis(granularity, x_domain),
+            x=_day_axis(granularity, x_domain, bands=True),
+            x2="day_end:T",
             y=alt.Y("articles:Q", title="Articles", axis=COUNT_AXIS),
             color=alt.Color("sentiment:Q", title="Sentiment", scale=_sentiment_scale()),
             tooltip=tooltip,
@@ -229,28 +272,50 @@ def actor_timeline_chart(
     )
 
 
+DIAGONAL_COLOUR = "#e5e7eb"  # an actor with itself: no count, a plain grey cell
+
+
 def comention_heatmap(df: pd.DataFrame, order: list[str] | None = None) -> alt.LayerChart:
     """Heatmap of articles mentioning both actors of each pair.
 
-    ``df`` columns: actor_a, actor_b, articles (both orders of each pair; see
-    ``queries.comentions``). ``order`` fixes the axis order (e.g. by mentions).
+    ``df`` columns: actor_a, actor_b, articles (both orders of each pair, no diagonal;
+    see ``queries.comentions``). ``order`` fixes the axis order (e.g. by mentions) and
+    which actors get a row and a column, even those never mentioned with another.
+    The diagonal (an actor with itself) is drawn as a plain grey cell without a number.
+    Every axis label is shown (no overlap culling), rotated on the x axis.
     """
     data = df[["actor_a", "actor_b", "articles"]].copy()
-    sort = order if order else "ascending"
-    base = alt.Chart(data).encode(
-        x=alt.X(
-            "actor_a:N",
-            title=None,
-            sort=sort,
-            axis=alt.Axis(labelAngle=-50, labelLimit=LABEL_LIMIT, labelOverlap=False),
-        ),
-        y=alt.Y(
-            "actor_b:N",
-            title=None,
-            sort=sort,
-            axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False),
+    actors = list(order) if order else sorted(set(data["actor_a"]) | set(data["actor_b"]))
+    sort = actors
+    x = alt.X(
+        "actor_a:N",
+        title=None,
+        sort=sort,
+        axis=alt.Axis(
+            labelAngle=-45,
+            labelAlign="right",
+            labelBaseline="middle",
+            labelLimit=X_LABEL_LIMIT,
+            labelOverlap=False,
+            labelPadding=4,
         ),
     )
+    y = alt.Y(
+        "actor_b:N",
+        title=None,
+        sort=sort,
+        axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False),
+    )
+    diagonal = (
+        alt.Chart(pd.DataFrame({"actor_a": actors, "actor_b": actors}))
+        .mark_rect(color=DIAGONAL_COLOUR)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=[alt.Tooltip("actor_a:N", title="Actor (with itself: not counted)")],
+        )
+    )
+    base = alt.Chart(data).encode(x=x, y=y)
     rect = base.mark_rect().encode(
         color=alt.Color("articles:Q", title="Articles together", scale=alt.Scale(scheme="oranges")),
         tooltip=[
@@ -260,8 +325,8 @@ def comention_heatmap(df: pd.DataFrame, order: list[str] | None = None) -> alt.L
         ],
     )
     text = base.mark_text(fontSize=11).encode(text="articles:Q")
-    side = max(220, 120 + 32 * len(order or data["actor_a"].unique()))
-    return alt.layer(rect, text).properties(height=side)
+    side = max(220, 120 + 32 * len(actors))
+    return alt.layer(diagonal, rect, text).properties(height=side)
 
 
 def source_comparison_chart(df: pd.DataFrame) -> alt.HConcatChart:
@@ -301,7 +366,7 @@ def source_comparison_chart(df: pd.DataFrame) -> alt.HConcatChart:
         )
         .properties(height=height)
     )
-    return alt.hconcat(risk, sentiment)
+    return alt.hconcat(risk, sentiment, spacing=32)
 
 
 def score_breakdown_chart(df: pd.DataFrame) -> alt.Chart:

@@ -25,8 +25,14 @@ from urllib.parse import urlsplit
 
 _PUNCT = frozenset(r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""")
 _WS = re.compile(r"\s+")
-_SHORTCODE_START = re.compile(r":(?=[A-Za-z0-9_+-])")
+# A colon that opens a complete ":name:" (an emoji shortcode such as ":smile:" or ":+1:",
+# ":streamlit:", or an icon ":material/home:"). Streamlit replaces these in the rendered
+# text, where backslash escapes no longer count, so only an invisible character between
+# the colon and the name stops them. A colon that opens nothing ("06:00", "Note: x")
+# needs no joiner and gets none, so times and labels copy as typed.
+_SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+/-]+:)")
 _WORD_JOINER = "\u2060"  # invisible; stops ":name:" turning into an emoji or icon
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 TERM_STYLE = ("red-background", False)
 ACTOR_STYLE = ("blue-background", True)
@@ -39,18 +45,23 @@ def escape_markdown(text: str | None) -> str:
     Whitespace runs (newlines included) become single spaces, so no block syntax
     (headings, lists, code blocks, tables) can start; every ASCII punctuation character
     is backslash-escaped, which CommonMark guarantees renders literally.
+
+    Escapes do not stop Streamlit's ``:name:`` shortcodes (emoji, ``:material/...:``
+    icons), which are replaced after Markdown parsing, so a colon that opens a complete
+    ``:name:`` also gets an invisible word joiner (U+2060) after it. Only those colons
+    do: times ("06:00"), ratios and "Label: value" text stay free of invisible
+    characters. Zero-width characters already in ``text`` are dropped first, so they
+    cannot hide a shortcode from this check.
     """
     if not text:
         return ""
-    text = _WS.sub(" ", str(text)).strip()
+    text = _WS.sub(" ", _INVISIBLE.sub("", str(text))).strip()
     out = []
     for i, ch in enumerate(text):
         if ch in _PUNCT:
             out.append("\\" + ch)
-            if ch == ":" and _SHORTCODE_START.match(text, i):
+            if ch == ":" and _SHORTCODE.match(text, i):
                 out.append(_WORD_JOINER)
-        elif ch in "\u200b\u2060\ufeff":
-            continue
         else:
             out.append(ch)
     return "".join(out)

@@ -59,6 +59,13 @@ ALERT_MIN_RATIO = 2.0  # recent count / baseline weekly mean
 ALERT_MIN_COUNT = 3  # recent articles needed before anything is an alert
 ARTICLE_LIMIT = 500  # rows the Articles table shows (newest first)
 
+RESCORE = "rescore"  # refresh_runs.kind of `cambodia-risk rescore` (scores only, no fetch)
+RUN_KIND_LABELS = {
+    "refresh": "Refresh",
+    "demo": "Demo load",
+    RESCORE: "Rescore",
+}
+
 REQUIRED_TABLES = ("articles", "feeds", "refresh_runs", "article_categories", "article_actors")
 
 
@@ -145,10 +152,19 @@ def data_version(conn: Connection) -> tuple:
 
 
 def freshness(conn: Connection) -> dict:
-    """The newest finished run (time, kind) and whether a run is in progress."""
+    """The newest finished run of any kind (refresh, demo or rescore: its time is "data
+    as of"), the kind of the newest finished run that loaded articles (``data_kind``:
+    refresh or demo; a rescore only recomputes scores, so demo data stays demo data after
+    one), and whether a run is in progress (``running``, ``running_kind``)."""
     last = conn.execute(
         select(RR.c.id, RR.c.finished_at, RR.c.kind)
         .where(RR.c.finished_at.is_not(None))
+        .order_by(RR.c.finished_at.desc(), RR.c.id.desc())
+        .limit(1)
+    ).first()
+    loaded = conn.execute(
+        select(RR.c.kind)
+        .where(RR.c.finished_at.is_not(None), RR.c.kind != RESCORE)
         .order_by(RR.c.finished_at.desc(), RR.c.id.desc())
         .limit(1)
     ).first()
@@ -157,12 +173,15 @@ def freshness(conn: Connection) -> dict:
         .order_by(RR.c.id.desc())
         .limit(1)
     ).first()
+    running = bool(latest and latest.finished_at is None)
     return {
         "finished_at": last.finished_at if last else None,
         "kind": last.kind if last else None,
+        "data_kind": loaded.kind if loaded else None,
         "latest_kind": latest.kind if latest else None,
-        "running": bool(latest and latest.finished_at is None),
-        "running_since": latest.started_at if latest and latest.finished_at is None else None,
+        "running": running,
+        "running_kind": latest.kind if running else None,
+        "running_since": latest.started_at if running else None,
     }
 
 
@@ -556,8 +575,10 @@ def comentions(conn: Connection, f: Filters, actors: list[str]) -> pd.DataFrame:
     """How many matching articles mention each pair of ``actors`` together.
 
     A self-join of ``article_actors`` on the article. Returns both orders of every pair
-    plus the diagonal (an actor's own article count), ready for a symmetric heatmap:
-    actor_a, actor_b, articles.
+    that occurs (actor_a, actor_b, articles), ready for a symmetric heatmap. The diagonal
+    (an actor with itself) is not included: the heatmap leaves it as a grey cell, and an
+    actor's own article count is in ``top_actors``. Pairs never mentioned together have
+    no row.
     """
     cols = ["actor_a", "actor_b", "articles"]
     if not actors:
@@ -980,3 +1001,25 @@ def refresh_runs(conn: Connection, limit: int = 30) -> pd.DataFrame:
         for st, fin in zip(df["started_at"], df["finished_at"], strict=True)
     ]
     return df[RUN_COLUMNS]
+
+
+FEED_COUNTERS = ["feeds_ok", "feeds_failed", "feeds_unchanged", "feeds_skipped", "new_articles"]
+
+
+def run_kind_label(kind) -> str:
+    """How the runs table names a run kind: Refresh, Demo load, Rescore (others as is)."""
+    if kind is None or (isinstance(kind, float) and kind != kind):
+        return "–"
+    return RUN_KIND_LABELS.get(str(kind), str(kind).replace("_", " ").capitalize())
+
+
+def runs_for_display(runs: pd.DataFrame) -> pd.DataFrame:
+    """``refresh_runs`` for the Sources page: kinds named, and the feed counters blanked
+    for rescore runs, which fetch nothing (their zeros would read as an empty refresh)."""
+    df = runs.copy()
+    rescore = df["kind"].eq(RESCORE)
+    df["kind"] = [run_kind_label(k) for k in df["kind"]]
+    for col in FEED_COUNTERS:
+        if col in df.columns:
+            df[col] = df[col].astype("Int64").mask(rescore)
+    return df

@@ -44,6 +44,7 @@ from feeds import config
 CACHE_TTL = 600  # seconds; the version token usually invalidates sooner
 CACHE_MAX_ENTRIES = 64
 VERSION_TTL = 5  # seconds between two data-version probes
+PLACEHOLDER = "–"  # what tables show for a missing value (Streamlit's default: "None")
 
 _CTX = "_dash_ctx"
 _APPLIED = "_dash_applied_params"
@@ -228,8 +229,11 @@ def _chart_spec(name: str, data: pd.DataFrame, options: tuple) -> dict:
     built = getattr(charts, name)(data, **dict(options))
     # Chart frames are aggregates (a few thousand rows at most, e.g. three years of
     # days x categories), so Altair's 5,000-row guard is lifted.
+    # No JSON-schema validation here: loading Altair's Vega-Lite schema costs about a
+    # quarter of a second on a server's first chart, and the builders' output is
+    # validated by the chart tests instead (tests/test_dashboard_charts.py).
     with _ALTAIR_LOCK, alt.data_transformers.disable_max_rows():
-        spec = built.to_dict()
+        spec = built.to_dict(validate=False)
     # Altair's default theme sizes every view 300x300; Streamlit's own theme should win.
     config = spec.get("config", {})
     view = config.get("view", {})
@@ -503,20 +507,36 @@ def render_sidebar(ctx: Context) -> None:
     sb.caption("The filters live in the address bar: copy the URL to share this view.")
 
 
+_RUNNING_NAMES = {"refresh": "a refresh", "demo": "a demo load", queries.RESCORE: "a rescore"}
+
+
 def freshness_line(info: dict) -> str:
-    """Plain text: when the data was last refreshed, and whether it is demo data."""
+    """Plain text: when the data last changed (the newest finished run of any kind, a
+    rescore included), whether it is demo data, and whether a run is going on.
+
+    Our own text only (dates, times, run kinds): it needs no Markdown escaping, and
+    gets none, so what a viewer copies is exactly what is shown.
+    """
     when = info.get("finished_at")
     parts = []
     if when:
-        parts.append(f"Data as of {when:%Y-%m-%d %H:%M} UTC")
+        line = f"Data as of {when:%Y-%m-%d %H:%M} UTC"
+        if info.get("kind") == queries.RESCORE:
+            line += " (rescored)"
+        parts.append(line)
     else:
         parts.append("No finished refresh yet")
-    if info.get("latest_kind") == "demo" or info.get("kind") == "demo":
+    # The articles came from a demo load (a rescore since then changes nothing), or a
+    # demo load is going on right now.
+    loaded_by = info.get("data_kind", info.get("kind"))
+    if loaded_by == "demo" or info.get("latest_kind") == "demo":
         parts.append("demo data")
     if info.get("running"):
+        kind = info.get("running_kind") or info.get("latest_kind") or "refresh"
+        name = _RUNNING_NAMES.get(kind, "a run")  # never a raw database string
         since = info.get("running_since")
         parts.append(
-            f"a refresh is running (since {since:%H:%M} UTC)" if since else "a refresh is running"
+            f"{name} is running (since {since:%H:%M} UTC)" if since else f"{name} is running"
         )
     return " · ".join(parts)
 
@@ -686,7 +706,7 @@ def prepare() -> Context | None:
     render_sidebar(ctx)
     with st.sidebar:
         st.divider()
-        st.caption(escape_markdown(freshness_line(base["freshness"])))
+        st.caption(freshness_line(base["freshness"]))
     return ctx
 
 
@@ -696,6 +716,16 @@ def _missing_table(exc: Exception) -> bool:
 
 
 # --- small display helpers -------------------------------------------------------------------
+
+
+TABLE_ROW_PX = 35  # st.dataframe's row (and header) height
+
+
+def table_height(rows: int, max_rows: int) -> int:
+    """Pixels for an ``st.dataframe`` that shows ``rows`` rows (at most ``max_rows``,
+    then it scrolls) with no empty space below the last one."""
+    shown = max(1, min(int(rows), int(max_rows)))
+    return (shown + 1) * TABLE_ROW_PX + 3  # + the header row and the borders
 
 
 def fmt_num(value, digits: int = 1) -> str:

@@ -10,6 +10,8 @@ Used by ``tests/test_browser.py`` and ``benchmarks/bench_dashboard.py``.
 * :func:`wait_for_app` waits until Streamlit has finished running the script: the app
   root carries ``data-test-script-state`` (``initial``/``running``/``rerunRequested``/
   ``notRunning``) and the status widget is shown while a run is going on.
+* :func:`overview_screenshot` / :func:`capture_overview` take the Overview picture for
+  the README (``python tests/browser_support.py OUT.png [DB_URL]``).
 """
 
 from __future__ import annotations
@@ -316,9 +318,101 @@ def screenshot(page, name: str, full_page: bool = True, max_height: int = 6000) 
     return path
 
 
+README_VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def overview_screenshot(
+    page,
+    base: str,
+    path: Path | str,
+    params: dict | list | None = None,
+    min_charts: int = 3,
+    settle_ms: int = 600,
+) -> Path:
+    """The Overview as a README picture: open it, wait until ``min_charts`` charts have
+    drawn and Vega has settled, then save one viewport (title, KPIs, risk and sentiment
+    charts at the default 1400x1000) as PNG at ``path``. Fails on an exception box, so a
+    broken page never becomes the picture."""
+    open_page(page, base, "/", params)
+    wait_for_charts(page, min_charts)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # The pointer rests on the empty header: no chart tooltip, no sidebar collapse button.
+    width = (page.viewport_size or README_VIEWPORT)["width"]
+    page.mouse.move(width // 2, 20)
+    page.wait_for_timeout(settle_ms)
+    errors = exceptions_on_page(page)
+    if errors:
+        raise RuntimeError(f"the Overview shows an exception: {errors}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    return path
+
+
+def capture_overview(
+    db_url: str,
+    path: Path | str,
+    viewport: dict | None = None,
+    device_scale_factor: float = 1,
+    params: dict | list | None = None,
+) -> Path:
+    """Start the dashboard on ``db_url`` and Chromium, and save the Overview screenshot
+    (see :func:`overview_screenshot`). For the README picture::
+
+        .venv/bin/python tests/browser_support.py docs/screenshot-overview.png \\
+            sqlite:///data/cambodia-risk.db
+    """
+    from playwright.sync_api import sync_playwright
+
+    with DashboardServer(db_url) as server, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            context = browser.new_context(
+                viewport=viewport or README_VIEWPORT,
+                device_scale_factor=device_scale_factor,
+                color_scheme="light",
+            )
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            return overview_screenshot(page, server.url, path, params)
+        finally:
+            browser.close()
+
+
+def png_size(path: Path | str) -> tuple[int, int]:
+    """Width and height of a PNG file, from its header."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG file")
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def have_streamlit_app() -> bool:
     return APP.exists()
 
 
 def which(name: str) -> str | None:
     return shutil.which(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python tests/browser_support.py OUT.png [DB_URL]``: the Overview screenshot of
+    DB_URL (default: $CAMBODIA_RISK_DB, else the project's default database)."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in ("-h", "--help") or len(args) > 2:
+        print(main.__doc__)
+        return 2
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from feeds import config
+
+    db_url = args[1] if len(args) > 1 else os.environ.get(config.ENV_DB) or config.DEFAULT_DB_URL
+    out = capture_overview(db_url, args[0])
+    width, height = png_size(out)
+    print(f"{out}: {width}x{height}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

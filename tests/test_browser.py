@@ -407,3 +407,77 @@ def test_selecting_a_row_opens_its_evidence(page, server, db_url):
     bs.wait_for_app(page)
     assert "Evidence" in body_text(page)
     assert not bs.exceptions_on_page(page)
+
+
+# --- what the review found --------------------------------------------------------------
+
+# Emoji and other pictographs: Debian's Chromium has no emoji font and draws boxes.
+EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]"
+
+
+def scroller_sizes(page, index: int = 0) -> dict:
+    """The index-th st.dataframe's scroll area: content versus visible size."""
+    sizes = page.evaluate(
+        """(i) => {
+            const d = document.querySelectorAll('[data-testid="stDataFrame"]')[i];
+            const s = d && d.querySelector('.dvn-scroller');
+            return s ? {sw: s.scrollWidth, cw: s.clientWidth,
+                        sh: s.scrollHeight, ch: s.clientHeight} : null;
+        }""",
+        index,
+    )
+    assert sizes is not None, "no data grid scroller on the page"
+    return sizes
+
+
+@pytest.mark.parametrize(
+    "path,params", [("/sources", None), ("/actors", None), ("/articles", {"q": "Hostile"})]
+)
+def test_tables_have_no_emoji_and_no_none(page, server, path, params):
+    import re
+
+    bs.open_page(page, server.url, path, params)
+    page.wait_for_selector(GRID, state="attached")
+    assert not re.search(EMOJI, body_text(page))
+    grids = page.evaluate(f"() => document.querySelectorAll({GRID!r}).length")
+    assert grids >= 1
+    for i in range(grids):
+        cells = [c for row in grid_cells(page, i) for c in row]
+        assert cells and "None" not in cells, (path, i, cells)
+        assert not any(re.search(EMOJI, c) for c in cells), (path, i)
+    if path == "/sources":
+        statuses = {row[1] for row in grid_cells(page, 0) if len(row) > 1}
+        assert {"OK", "Backing off", "Not fetched yet"} <= statuses, statuses
+
+
+def test_actor_ranking_table_shows_every_column_and_no_empty_rows(page, server):
+    bs.open_page(page, server.url, "/actors")
+    page.wait_for_selector(GRID, state="attached")
+    rows = grid_rows(page, 0)
+    sizes = scroller_sizes(page, 0)
+    assert sizes["sw"] <= sizes["cw"], f"columns wider than the table: {sizes}"
+    # Every row fits without scrolling, and no empty rows pad the table below them.
+    assert sizes["sh"] <= sizes["ch"] + 1, sizes
+    assert sizes["ch"] <= (rows + 1) * 35 + 4, (rows, sizes)
+    header = page.evaluate(
+        f"""() => [...document.querySelectorAll({GRID!r})[0].querySelectorAll('th')]
+                     .map(th => th.textContent)"""
+    )
+    assert [h for h in header if h] == ["Actor", "Articles", "Sentiment", "Negative", "Mentions"]
+
+
+def test_freshness_line_copies_as_shown(page, server):
+    """The sidebar's own text carries no invisible joiners: a copied time is "06:00"."""
+    bs.open_page(page, server.url, "/")
+    captions = page.evaluate(
+        """() => [...document.querySelectorAll(
+                '[data-testid="stSidebar"] [data-testid="stCaptionContainer"]')]
+              .map(e => e.innerText)"""
+    )
+    assert "Data as of 2024-06-30 06:00 UTC" in captions, [repr(c) for c in captions]
+
+
+def test_readme_overview_screenshot(page, server):
+    out = bs.overview_screenshot(page, server.url, bs.SCREENSHOTS / "overview-readme.png")
+    assert bs.png_size(out) == (page.viewport_size["width"], page.viewport_size["height"])
+    assert out.stat().st_size > 20_000  # charts and text, not a blank page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -123,7 +124,9 @@ def test_overview_default(app, db_url):
     # The default window: the 90 days up to the newest article, said in the caption.
     assert "2024\\-04\\-02 to 2024\\-06\\-30" in at.caption[0].value
     assert len(at.get("vega_lite_chart")) >= 4
-    assert "Data as of 2024\\-06\\-30 06\\:" in " ".join(c.value for c in at.sidebar.caption)
+    freshness = [c.value for c in at.sidebar.caption if c.value.startswith("Data as of")]
+    # Our own text, shown as typed: no escapes, no invisible joiners in the time.
+    assert freshness == ["Data as of 2024-06-30 06:00 UTC"]
     assert at.query_params == {}  # the default window is not pinned into the URL
 
 
@@ -183,6 +186,26 @@ def test_actors_page(app):
     assert at.selectbox(key="actor_focus").value == "Kem Sokha"
 
 
+def test_actors_ranking_table_fits_its_column(app):
+    at = run(app, "pages/actors.py")
+    table = at.dataframe[0]
+    config = json.loads(table.proto.columns)
+    widths = {name: col.get("width") for name, col in config.items()}
+    shown = ["actor", "articles", "sentiment", "negative_articles", "mentions"]
+    assert all(isinstance(widths[c], int) for c in shown), widths
+    assert sum(widths[c] for c in shown) <= 455  # half of a 1400 px wide page, less borders
+    assert list(table.value.columns[:1]) == ["actor"]
+
+
+def test_actors_timeline_spans_the_filter_window(app):
+    at = run(app, "pages/actors.py", start="2024-05-01", end="2024-06-30")
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    timeline = [s for s in specs if s.get("encoding", {}).get("x2", {}).get("field") == "day_end"]
+    assert len(timeline) == 1
+    domain = timeline[0]["encoding"]["x"]["scale"]["domain"]
+    assert domain == ["2024-05-01T00:00:00", "2024-07-01T00:00:00"]
+
+
 def test_actors_focus_change_goes_to_url(app):
     at = run(app, "pages/actors.py")
     at.selectbox(key="actor_focus").set_value("Hun Sen").run()
@@ -200,9 +223,40 @@ def test_sources_page(app):
     at = run(app, "pages/sources.py")
     health = at.dataframe[0].value
     assert len(health) == 4
+    # Statuses in words (emoji need a font Debian's Chromium lacks).
+    assert set(health["status"]) == {"OK", "OK (unchanged)", "Backing off", "Not fetched yet"}
     runs = at.dataframe[1].value
     assert "interrupted" in set(runs["state"])
+    assert set(runs["kind"]) == {"Refresh"}
     assert any("interrupted" in c.value for c in at.caption)
+
+
+def test_tables_show_a_dash_for_missing_values(app, db_url):
+    """Streamlit writes "None" into empty cells unless told otherwise."""
+    pages = [*PAGES[1:], ("pages/articles.py", {"article": str(hostile_id(db_url))})]
+    for page in pages:
+        page, params = page if isinstance(page, tuple) else (page, {})
+        at = run(AppTest.from_file(str(APP), default_timeout=60), page, **params)
+        assert at.dataframe, page
+        for table in at.dataframe:
+            assert table.proto.placeholder == "–", page
+
+
+def test_rescore_after_demo_is_labelled(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'demo-rescored.db'}"
+    build_dataset(url, n_articles=20, run_kind="demo")
+    eng = store.make_engine(url)
+    store.finish_run(eng, store.start_run(eng, kind="rescore"))
+    eng.dispose()
+    at = empty_app(monkeypatch, url)
+    at.run()
+    line = [c.value for c in at.sidebar.caption if c.value.startswith("Data as of")]
+    assert len(line) == 1 and line[0].endswith("UTC (rescored) · demo data")
+    at.switch_page("pages/sources.py").run()
+    assert not at.exception
+    runs = at.dataframe[1].value
+    assert list(runs["kind"])[:2] == ["Rescore", "Demo load"]
+    assert runs.iloc[0][["feeds_ok", "feeds_failed", "new_articles"]].isna().all()
 
 
 # --- filters in the URL -------------------------------------------------------------------------

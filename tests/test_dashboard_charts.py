@@ -117,7 +117,41 @@ def test_actor_timeline_chart_bars_coloured_by_sentiment():
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["y"]["field"] == "articles"
     assert spec["encoding"]["color"]["field"] == "sentiment"
-    assert spec["encoding"]["x"]["scale"]["domain"] == ["2024-06-01", "2024-06-30"]
+    # The window's first day to the end of its last day: the last bar is drawn whole.
+    assert spec["encoding"]["x"]["scale"]["domain"] == [
+        "2024-06-01T00:00:00",
+        "2024-07-01T00:00:00",
+    ]
+    # Each bar spans its day.
+    assert spec["encoding"]["x2"]["field"] == "day_end"
+    rows = data_values(spec)[0]
+    assert (rows[0]["day"], rows[0]["day_end"]) == ("2024-06-01T00:00:00", "2024-06-02T00:00:00")
+
+
+def test_time_domain_is_written_like_the_data():
+    """Vega reads "2024-06-01" as UTC midnight but "2024-06-01T00:00:00" (how Altair
+    writes the frames' days) as local midnight: the domain must use the data's form, or
+    in a browser east or west of UTC the window and the bars are shifted apart."""
+    spec = charts.risk_index_chart(risk_df(), x_domain=(date(2024, 6, 1), date(2024, 6, 10)))
+    spec = spec.to_dict()
+    domain = layers(spec)[0]["encoding"]["x"]["scale"]["domain"]
+    day = data_values(spec)[0][0]["day"]
+    assert domain == ["2024-06-01T00:00:00", "2024-06-10T00:00:00"]
+    assert len(day) == len(domain[0]) and "T" in day
+
+
+def test_weekly_bars_span_their_week():
+    df = pd.DataFrame(
+        {"day": pd.to_datetime(["2024-06-03", "2024-06-10"]), "articles": [3, 1], "sentiment": 0.0}
+    )
+    spec = charts.actor_timeline_chart(
+        df, granularity="weekly", x_domain=(date(2024, 6, 3), date(2024, 6, 10))
+    ).to_dict()
+    assert spec["encoding"]["x"]["scale"]["domain"] == [
+        "2024-06-03T00:00:00",
+        "2024-06-17T00:00:00",
+    ]
+    assert data_values(spec)[0][0]["day_end"] == "2024-06-10T00:00:00"
 
 
 def test_time_charts_share_an_x_domain():
@@ -129,10 +163,22 @@ def test_time_charts_share_an_x_domain():
             x_domain=domain,
         ).to_dict(),
     ):
-        assert layers(spec)[0]["encoding"]["x"]["scale"]["domain"] == list(domain)
+        assert layers(spec)[0]["encoding"]["x"]["scale"]["domain"] == [
+            "2024-06-01T00:00:00",
+            "2024-06-10T00:00:00",
+        ]
     cat = pd.DataFrame({"day": DAYS[:1], "category": ["a"], "label": ["A"], "articles": [1]})
     spec = charts.category_volume_chart(cat, x_domain=domain).to_dict()
-    assert spec["encoding"]["x"]["scale"]["domain"] == list(domain)
+    # Bars (weekly by default) span their week: the axis runs to the last week's end.
+    assert spec["encoding"]["x"]["scale"]["domain"] == [
+        "2024-06-01T00:00:00",
+        "2024-06-17T00:00:00",
+    ]
+    daily = charts.category_volume_chart(cat, granularity="daily", x_domain=domain).to_dict()
+    assert daily["encoding"]["x"]["scale"]["domain"] == [
+        "2024-06-01T00:00:00",
+        "2024-06-11T00:00:00",
+    ]
     # Without a domain Vega picks one from the data.
     assert "scale" not in charts.category_volume_chart(cat).to_dict()["encoding"]["x"]
 
@@ -165,13 +211,39 @@ def test_big_aggregates_pass_through_the_spec_cache():
 
 def test_comention_heatmap_uses_given_order():
     df = pd.DataFrame({"actor_a": ["A", "B"], "actor_b": ["B", "A"], "articles": [2, 2]})
-    spec = charts.comention_heatmap(df, order=["B", "A"]).to_dict()
-    rect, text = layers(spec)
+    spec = charts.comention_heatmap(df, order=["B", "A", "C"]).to_dict()
+    diagonal, rect, text = layers(spec)
     assert rect["mark"]["type"] == "rect" and text["mark"]["type"] == "text"
-    for layer in (rect, text):
-        assert layer["encoding"]["x"]["sort"] == ["B", "A"]
-        assert layer["encoding"]["y"]["sort"] == ["B", "A"]
+    for layer in (diagonal, rect, text):
+        assert layer["encoding"]["x"]["sort"] == ["B", "A", "C"]
+        assert layer["encoding"]["y"]["sort"] == ["B", "A", "C"]
     assert rect["encoding"]["color"]["field"] == "articles"
+
+
+def test_comention_heatmap_draws_the_diagonal_apart():
+    """The query has no diagonal rows; the chart greys those cells out (no number, no
+    colour scale) for every actor, also one never mentioned with another."""
+    df = pd.DataFrame({"actor_a": ["A", "B"], "actor_b": ["B", "A"], "articles": [2, 2]})
+    spec = charts.comention_heatmap(df, order=["A", "B", "C"]).to_dict()
+    diagonal, rect, _ = layers(spec)
+    values = spec["datasets"][diagonal["data"]["name"]]
+    assert [(v["actor_a"], v["actor_b"]) for v in values] == [("A", "A"), ("B", "B"), ("C", "C")]
+    assert diagonal["mark"]["color"] == charts.DIAGONAL_COLOUR
+    assert "color" not in diagonal["encoding"] and "text" not in diagonal["encoding"]
+    pairs = [v for values in data_values(spec) for v in values if "articles" in v]
+    assert len(pairs) == 2 and all(p["actor_a"] != p["actor_b"] for p in pairs)
+
+
+def test_comention_heatmap_shows_every_axis_label():
+    names = [f"Actor number {i} with a long name" for i in range(25)]
+    df = pd.DataFrame({"actor_a": names[:2], "actor_b": names[1::-1], "articles": [1, 1]})
+    spec = charts.comention_heatmap(df, order=names).to_dict()
+    for layer in layers(spec):
+        x_axis = layer["encoding"]["x"]["axis"]
+        y_axis = layer["encoding"]["y"]["axis"]
+        assert x_axis["labelOverlap"] is False and y_axis["labelOverlap"] is False
+        assert x_axis["labelAngle"] != 0 and x_axis["labelLimit"] >= 120
+    assert spec["height"] >= 32 * len(names)  # a row per actor, each tall enough
 
 
 def test_source_comparison_side_by_side():

@@ -90,6 +90,40 @@ def test_shortcodes_are_broken_invisibly():
     assert unescape(md) == ":smile: at 10:30"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [":+1:", ":material/home:", ":streamlit:", "a :flag-kh: b", ":100:", "x::smile::y"],
+)
+def test_every_shortcode_gets_a_joiner(text):
+    md = escape_markdown(text)
+    shown = re.sub(r"\\(.)", r"\1", md)
+    # No ":name:" survives in what the browser's text holds.
+    assert not re.search(r":[A-Za-z0-9_+/-]+:", shown), shown
+    assert unescape(md) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["06:00", "2024-06-30 06:00 UTC", "Note: prices rose", "ratio 3:1", "a :: b"]
+)
+def test_colons_that_open_no_shortcode_get_no_joiner(text):
+    """Times and labels copy exactly as shown: no invisible characters."""
+    md = escape_markdown(text)
+    assert "\u2060" not in md
+    assert unescape(md) == text
+
+
+@given(st.text(alphabet=st.sampled_from(list(":ab1+-/_ \u200b:")), max_size=40))
+def test_no_shortcode_survives_escaping(text):
+    shown = re.sub(r"\\(.)", r"\1", escape_markdown(text))
+    assert not re.search(r":[A-Za-z0-9_+/-]+:", shown), shown
+
+
+def test_zero_width_characters_cannot_hide_a_shortcode():
+    md = escape_markdown(":smi\u200ble: and :\u2060heart:")
+    assert md.count("\u2060") == 2
+    assert unescape(md) == ":smile: and :heart:"
+
+
 def test_highlights_wrap_escaped_text():
     sentence = "Police arrested two <b>people</b>; Hun Manet blamed [agitators](x)."
     hls = [

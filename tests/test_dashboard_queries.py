@@ -177,6 +177,7 @@ def test_status_and_freshness(conn):
     info = q.freshness(conn)
     assert info["finished_at"] == datetime(2024, 6, 30, 6, 0, 37)
     assert info["kind"] == "refresh" and not info["running"]
+    assert info["data_kind"] == "refresh"
 
 
 def test_known_values(known, raw):
@@ -514,6 +515,53 @@ def test_refresh_runs_states(conn):
 def test_label_runs_running_versus_interrupted():
     runs = pd.DataFrame({"id": [3, 2, 1], "finished_at": [None, None, datetime(2024, 1, 1)]})
     assert list(q.label_runs(runs, 3)["state"]) == ["running", "interrupted", "finished"]
+
+
+def test_runs_for_display_names_kinds_and_blanks_rescore_counters():
+    runs = pd.DataFrame(
+        {
+            "id": [4, 3, 2, 1],
+            "kind": ["rescore", "demo", "refresh", "something_new"],
+            "feeds_ok": [0, 3, 2, 1],
+            "feeds_failed": [0, 0, 1, 0],
+            "feeds_unchanged": [0, 0, 0, 0],
+            "feeds_skipped": [0, 0, 0, 0],
+            "new_articles": [0, 40, 12, 1],
+        }
+    )
+    shown = q.runs_for_display(runs)
+    assert list(shown["kind"]) == ["Rescore", "Demo load", "Refresh", "Something new"]
+    # A rescore fetches nothing: its counters are blank, not zeros.
+    assert shown.loc[0, q.FEED_COUNTERS].isna().all()
+    assert list(shown.loc[1, q.FEED_COUNTERS]) == [3, 0, 0, 0, 40]
+    assert list(runs["kind"])[0] == "rescore"  # the input is left alone
+
+
+def test_freshness_after_a_rescore(tmp_path):
+    """`cambodia-risk rescore` records a run of kind 'rescore': the data is as of its
+    end, and demo data stays demo data (a rescore loads nothing)."""
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    build_dataset(url, n_articles=12, hostile_title=False, run_kind="demo")
+    eng = store.make_engine(url)
+    with eng.connect() as c:
+        before = q.data_version(c)
+        assert q.freshness(c)["data_kind"] == "demo"
+    run_id = store.start_run(eng, kind="rescore")
+    with eng.connect() as c:
+        info = q.freshness(c)
+        assert info["running"] and info["running_kind"] == "rescore"
+        assert info["finished_at"] == datetime(2024, 6, 30, 6, 0, 37)
+    store.finish_run(eng, run_id)
+    with eng.connect() as c:
+        info = q.freshness(c)
+        after = q.data_version(c)
+        runs = q.refresh_runs(c)
+    assert after != before
+    assert info["kind"] == "rescore" and info["data_kind"] == "demo"
+    assert info["finished_at"] > datetime(2024, 6, 30, 6, 0, 37)
+    assert not info["running"] and info["running_kind"] is None
+    assert runs.iloc[0]["kind"] == "rescore" and runs.iloc[0]["state"] == "finished"
+    eng.dispose()
 
 
 def test_source_stats(conn, known, raw):

@@ -25,26 +25,42 @@ if ranking.empty:
     st.stop()
 
 # --- ranking ----------------------------------------------------------------------------
-left, right = st.columns([3, 2])
+CHART_ACTORS = 20  # bars in the ranking chart
+TABLE_ROWS = 18  # rows the ranking table shows before it scrolls (about the chart's height)
+
+left, right = st.columns([1, 1])
 with left:
     st.markdown("**Actors by articles** (colour: mean sentence sentiment)")
-    ui.chart("top_actors_chart", ranking.head(20))
+    ui.chart("top_actors_chart", ranking.head(CHART_ACTORS))
 with right:
+    st.markdown(f"**Ranking** ({len(ranking):,} actors)")
+    # Pixel widths that add up to the half-page column, so every column is in view;
+    # the height fits the rows exactly (no empty rows below a short table).
     st.dataframe(
         ranking,
         hide_index=True,
+        placeholder=ui.PLACEHOLDER,
         width="stretch",
+        height=ui.table_height(len(ranking), TABLE_ROWS),
+        column_order=["actor", "articles", "sentiment", "negative_articles", "mentions"],
         column_config={
-            "actor": st.column_config.TextColumn("Actor"),
-            "articles": st.column_config.NumberColumn("Articles"),
-            "mentions": st.column_config.NumberColumn("Mentions"),
+            "actor": st.column_config.TextColumn("Actor", width=150),
+            "articles": st.column_config.NumberColumn(
+                "Articles", width=66, help="Matching articles that mention the actor."
+            ),
             "sentiment": st.column_config.NumberColumn(
                 "Sentiment",
+                width=80,
                 format="%.2f",
                 help="Mean compound sentiment of the sentences that mention the actor.",
             ),
             "negative_articles": st.column_config.NumberColumn(
-                "Negative articles", help="Articles where those sentences are negative."
+                "Negative",
+                width=76,
+                help="Articles where the sentences mentioning the actor are negative.",
+            ),
+            "mentions": st.column_config.NumberColumn(
+                "Mentions", width=76, help="Mentions in the matching articles."
             ),
         },
     )
@@ -103,7 +119,10 @@ if pairs.empty:
     st.caption("These actors are never mentioned in the same article in this window.")
 else:
     ui.chart("comention_heatmap", pairs, order=list(top))
-    st.caption("Each cell: matching articles that mention both actors.")
+    st.caption(
+        "Each cell: matching articles that mention both actors. The grey diagonal pairs "
+        "an actor with itself (its own article count is in the ranking above)."
+    )
 
 # --- candidates -------------------------------------------------------------------------
 st.subheader("Candidate actors")
@@ -118,6 +137,7 @@ else:
     st.dataframe(
         cands,
         hide_index=True,
+        placeholder=ui.PLACEHOLDER,
         width="stretch",
         column_config={
             "name": st.column_config.TextColumn("Name"),

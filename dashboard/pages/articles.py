@@ -100,7 +100,7 @@ else:
         hide_index=True,
         width="stretch",
         height=460 if len(view) > 12 else "auto",
-        placeholder="–",
+        placeholder=ui.PLACEHOLDER,
         column_config={
             "published": st.column_config.DatetimeColumn(
                 "Published (UTC)", format="YYYY-MM-DD HH:mm"
@@ -180,7 +180,7 @@ with right:
             detail["actors"],
             hide_index=True,
             width="stretch",
-            placeholder="–",
+            placeholder=ui.PLACEHOLDER,
             column_config={
                 "actor": st.column_config.TextColumn("Actor"),
                 "mentions": st.column_config.NumberColumn("Mentions"),
@@ -242,4 +242,4 @@ if unplaced:
     )
 
 with st.expander("All term matches"):
-    st.dataframe(detail["terms"], hide_index=True, width="stretch")
+    st.dataframe(detail["terms"], hide_index=True, placeholder=ui.PLACEHOLDER, width="stretch")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import queries, ui
 
 ctx = ui.context()
 f, url, version = ctx.filters, ctx.url, ctx.version
@@ -12,13 +12,28 @@ f, url, version = ctx.filters, ctx.url, ctx.version
 st.title("Sources")
 st.caption(ui.window_caption(ctx))
 
-STATUS_ICONS = {
-    "ok": "🟢 ok",
-    "unchanged": "🟢 unchanged",
-    "new": "⚪ new",
-    "waiting": "🟠 waiting",
-    "failed": "🔴 failed",
+# Plain words, coloured by a Styler: emoji would need an emoji font (Debian's Chromium
+# has none and draws empty boxes), and grid cells cannot show Streamlit's icons.
+STATUS_LABELS = {
+    "ok": "OK",
+    "unchanged": "OK (unchanged)",
+    "new": "Not fetched yet",
+    "waiting": "Backing off",
+    "failed": "Failed",
 }
+STATUS_COLOURS = {
+    "OK": "#15803d",
+    "OK (unchanged)": "#15803d",
+    "Not fetched yet": "#6b7280",
+    "Backing off": "#b45309",
+    "Failed": "#b91c1c",
+}
+
+
+def _status_colour(value) -> str:
+    colour = STATUS_COLOURS.get(value)
+    return f"color: {colour}; font-weight: 600" if colour else ""
+
 
 # --- feed health ---------------------------------------------------------------------------
 st.subheader("Feed health")
@@ -32,10 +47,11 @@ else:
     c1.metric("Feeds", len(health))
     c2.metric("Failing", failing, border=False)
     c3.metric("Articles in window", f"{int(health['articles'].sum()):,}")
-    view = health.assign(status=[STATUS_ICONS.get(s, s) for s in health["status"]])
+    view = health.assign(status=[STATUS_LABELS.get(s, s) for s in health["status"]])
     st.dataframe(
-        view,
+        view.style.map(_status_colour, subset=["status"]),
         hide_index=True,
+        placeholder=ui.PLACEHOLDER,
         width="stretch",
         column_order=[
             "name",
@@ -56,14 +72,15 @@ else:
             "last_success_at": st.column_config.DatetimeColumn(
                 "Last success (UTC)", format="YYYY-MM-DD HH:mm"
             ),
-            "consecutive_failures": st.column_config.NumberColumn("Failures in a row"),
+            "consecutive_failures": st.column_config.NumberColumn("Failures in a row", format="%d"),
             "last_error": st.column_config.TextColumn("Last error", width="medium"),
             "latency_ms": st.column_config.NumberColumn("Latency", format="%d ms"),
             "item_count": st.column_config.NumberColumn(
-                "Items", help="Entries in the last successful fetch"
+                "Items", format="%d", help="Entries in the last successful fetch"
             ),
             "articles": st.column_config.NumberColumn(
                 "Articles",
+                format="%d",
                 help="Matching relevant articles in the window first carried by this feed",
             ),
             "next_attempt_at": st.column_config.DatetimeColumn(
@@ -79,10 +96,10 @@ else:
     )
 
 # --- refresh runs ------------------------------------------------------------------------
-st.subheader("Recent refresh runs")
+st.subheader("Recent runs")
 runs = data["runs"]
 if runs.empty:
-    st.caption("No refresh has run yet.")
+    st.caption("No refresh, demo load or rescore has run yet.")
 else:
     interrupted = int((runs["state"] == "interrupted").sum())
     if interrupted:
@@ -91,12 +108,17 @@ else:
             "they were interrupted (killed or crashed)."
         )
     st.dataframe(
-        runs,
+        queries.runs_for_display(runs),
         hide_index=True,
+        placeholder=ui.PLACEHOLDER,
         width="stretch",
         column_config={
             "id": st.column_config.NumberColumn("Run"),
-            "kind": st.column_config.TextColumn("Kind"),
+            "kind": st.column_config.TextColumn(
+                "Kind",
+                help="Refresh: feeds fetched. Demo load: the bundled demo corpus. "
+                "Rescore: stored articles scored again (nothing fetched).",
+            ),
             "state": st.column_config.TextColumn("State"),
             "started_at": st.column_config.DatetimeColumn(
                 "Started (UTC)", format="YYYY-MM-DD HH:mm:ss"
@@ -123,6 +145,7 @@ else:
     st.dataframe(
         stats,
         hide_index=True,
+        placeholder=ui.PLACEHOLDER,
         width="stretch",
         column_config={
             "source": st.column_config.TextColumn("Source"),

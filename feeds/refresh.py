@@ -175,10 +175,12 @@ async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, po
                                    None, result.elapsed_ms)
         if cfg.full_text:
             articles = await _with_full_text(fetcher, pool, engine, settings, row, articles)
-        # Score what looks new in the workers, then plan again and write in one
-        # transaction with no await inside, so no other feed can interleave.
+        # Score what looks new in the workers (by URL alone: cheap, and a copy caught
+        # later by GUID or fingerprint only costs a wasted score), then plan exactly and
+        # write in one transaction with no await inside, so no feed can interleave.
         with engine.connect() as conn:
-            fresh = plan_entries(conn, settings, row, articles)[0]
+            known = store.existing_urls(conn, (a.url for a in articles))
+        fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
         scores = await pool.run(score_many, [
             (a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
         ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}

@@ -71,7 +71,9 @@ def normalise_title(title: str) -> str:
 
 
 def strip_source_suffix(title: str) -> str:
-    return re.sub(r"\s+[-|–—]\s+[^-|–—]{2,40}$", "", title.strip())
+    """Drop an outlet name appended to a title ("... - Khmer Times"). A suffix with a
+    digit is kept: it is more likely a date or an edition than an outlet's name."""
+    return re.sub(r"\s+[-|–—]\s+[^-|–—\d]{2,40}$", "", title.strip())
 
 
 def title_fingerprint(title: str) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Engine
 
 from feeds import store
-from feeds.canonical import text_similarity
+from feeds.canonical import normalise_title, text_similarity
 from feeds.config import FeedConfig, Settings
 from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
 from feeds.lexicon import Lexicons, load_lexicons
@@ -305,7 +305,7 @@ def plan_entries(conn: Connection, settings: Settings, row: dict,
             links.setdefault(existing, (existing, art.link, art.guid))
             continue
         if art.url in new_urls or (art.title and any(
-                _same_story(settings, art, other.published_at, other.text)
+                _same_story(settings, art, other.published_at, other.title, other.text)
                 for other in new_by_fingerprint.get(art.fingerprint, []))):
             continue  # repeated within this feed: the first copy stands for it
         new.append(art)
@@ -315,16 +315,21 @@ def plan_entries(conn: Connection, settings: Settings, row: dict,
     return new, [link for article_id, link in links.items() if article_id not in carried]
 
 
-def _same_story(settings: Settings, art: store.NewArticle, published: datetime,
+def _same_story(settings: Settings, art: store.NewArticle, published: datetime, title: str,
                 text: str) -> bool:
-    return (abs(art.published_at - published) <= timedelta(days=settings.dedup.window_days)
-            and text_similarity(art.text, text) >= settings.dedup.min_text_similarity)
+    """Within the window and nearly the same text; with no text on either side, only
+    an identical title will do (a fingerprint ignores an outlet suffix)."""
+    if abs(art.published_at - published) > timedelta(days=settings.dedup.window_days):
+        return False
+    if not art.text.strip() and not text.strip():
+        return normalise_title(art.title) == normalise_title(title)
+    return text_similarity(art.text, text) >= settings.dedup.min_text_similarity
 
 
 def _syndicated(settings: Settings, art: store.NewArticle,
-                candidates: list[tuple[int, datetime, str]]) -> int | None:
-    for article_id, published, text in candidates:
-        if _same_story(settings, art, published, text):
+                candidates: list[tuple[int, datetime, str, str]]) -> int | None:
+    for article_id, published, title, text in candidates:
+        if _same_story(settings, art, published, title, text):
             return article_id
     return None
 

@@ -255,15 +255,17 @@ def existing_guids(conn: Connection, feed_id: int, guids: Iterable[str]) -> dict
 
 
 def fingerprint_candidates(conn: Connection, fingerprints: Iterable[str], start: datetime,
-                           end: datetime) -> dict[str, list[tuple[int, datetime, str]]]:
-    """Stored articles with these title fingerprints published in [start, end]."""
+                           end: datetime) -> dict[str, list[tuple[int, datetime, str, str]]]:
+    """Stored articles with these title fingerprints published in [start, end]:
+    (id, published_at, title, text) by fingerprint."""
     a = schema.articles
-    found: dict[str, list[tuple[int, datetime, str]]] = {}
+    found: dict[str, list[tuple[int, datetime, str, str]]] = {}
     for chunk in _chunks(list(set(fingerprints))):
-        rows = conn.execute(select(a.c.fingerprint, a.c.id, a.c.published_at, a.c.text).where(
-            a.c.fingerprint.in_(chunk), a.c.published_at.between(start, end)))
-        for fingerprint, article_id, published_at, text_ in rows:
-            found.setdefault(fingerprint, []).append((article_id, published_at, text_))
+        rows = conn.execute(
+            select(a.c.fingerprint, a.c.id, a.c.published_at, a.c.title, a.c.text).where(
+                a.c.fingerprint.in_(chunk), a.c.published_at.between(start, end)))
+        for fingerprint, article_id, published_at, title, text_ in rows:
+            found.setdefault(fingerprint, []).append((article_id, published_at, title, text_))
     return found
 
 

@@ -56,3 +56,10 @@ def test_text_similarity():
     assert text_similarity(base, "Garment workers marched for a higher minimum wage.") < 0.1
     assert text_similarity("", "") == 1.0
     assert text_similarity("", base) == 0.0
+
+
+def test_dated_suffix_is_part_of_the_title():
+    assert title_fingerprint("Blondie & Garfield - JULY 27, 2022") != title_fingerprint(
+        "Blondie & Garfield - JULY 26, 2022")
+    assert title_fingerprint("Border reopens - Khmer Times") == title_fingerprint(
+        "Border reopens")

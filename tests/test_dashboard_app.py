@@ -8,29 +8,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from dashboard_fixtures import (
+    END_DAY,
+    HOSTILE_TITLE,
+    SPIKE_ACTOR,
+    SPIKE_CATEGORY,
+    build_dataset,
+)
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries as q
 from dashboard.filters import parse_params
 from feeds import schema, store
-
-try:  # tests/ on sys.path (pytest's default rootdir insertion)
-    from dashboard_fixtures import (
-        END_DAY,
-        HOSTILE_TITLE,
-        SPIKE_ACTOR,
-        SPIKE_CATEGORY,
-        build_dataset,
-    )
-except ImportError:  # tests/ became a package
-    from tests.dashboard_fixtures import (
-        END_DAY,
-        HOSTILE_TITLE,
-        SPIKE_ACTOR,
-        SPIKE_CATEGORY,
-        build_dataset,
-    )
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 PAGES = ["pages/overview.py", "pages/actors.py", "pages/articles.py", "pages/sources.py"]

@@ -13,78 +13,38 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from dashboard_fixtures import (
+    END_DAY,
+    FAILING_FEED,
+    FEEDS,
+    HOSTILE_TITLE,
+    HOSTILE_URL,
+    IRRELEVANT_TITLE,
+    KHMER_TITLE,
+    NEW_FEED,
+    SPIKE_ACTOR,
+    SPIKE_CATEGORY,
+    UNSCORED_TITLE,
+    build_dataset,
+)
+from db_support import pg_url
+from sqlalchemy import insert, select
 
 from dashboard import queries as q
 from dashboard.filters import Filters, KnownValues, parse_params
 from feeds import export, schema, store
 
-try:  # tests/ on sys.path (pytest's default rootdir insertion)
-    from dashboard_fixtures import (
-        END_DAY,
-        FAILING_FEED,
-        FEEDS,
-        HOSTILE_TITLE,
-        HOSTILE_URL,
-        IRRELEVANT_TITLE,
-        KHMER_TITLE,
-        NEW_FEED,
-        SPIKE_ACTOR,
-        SPIKE_CATEGORY,
-        UNSCORED_TITLE,
-        build_dataset,
-    )
-except ImportError:  # tests/ became a package
-    from tests.dashboard_fixtures import (
-        END_DAY,
-        FAILING_FEED,
-        FEEDS,
-        HOSTILE_TITLE,
-        HOSTILE_URL,
-        IRRELEVANT_TITLE,
-        KHMER_TITLE,
-        NEW_FEED,
-        SPIKE_ACTOR,
-        SPIKE_CATEGORY,
-        UNSCORED_TITLE,
-        build_dataset,
-    )
-
-PG_BASE = os.environ.get("CAMBODIA_RISK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PG_DB = "cr_test_dashboard"
 
 
 def postgres_url() -> str:
     """A freshly emptied ``cr_test_dashboard`` database on the test server."""
-    base = make_url(store.normalise_url(PG_BASE))
-    try:
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            found = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DB}
-            ).first()
-            if not found:
-                conn.execute(text(f'CREATE DATABASE "{PG_DB}"'))
-        admin.dispose()
-    except OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc.orig}")
-    url = base.set(database=PG_DB)
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    return url.render_as_string(hide_password=False)
+    return pg_url(PG_DB)
 
 
 @pytest.fixture(

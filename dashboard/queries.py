@@ -853,7 +853,7 @@ def feed_stats(conn: Connection, f: Filters) -> pd.DataFrame:
 
 
 def _feeds(conn: Connection) -> pd.DataFrame:
-    rows = conn.execute(
+    result = conn.execute(
         select(
             F.c.id,
             F.c.name,
@@ -867,23 +867,8 @@ def _feeds(conn: Connection) -> pd.DataFrame:
             F.c.next_attempt_at,
             F.c.url,
         ).order_by(F.c.name)
-    ).all()
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "status",
-            "last_success_at",
-            "last_attempt_at",
-            "consecutive_failures",
-            "last_error",
-            "latency_ms",
-            "item_count",
-            "next_attempt_at",
-            "url",
-        ],
     )
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def feed_health(conn: Connection, f: Filters, stats: pd.DataFrame | None = None) -> pd.DataFrame:

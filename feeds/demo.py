@@ -10,9 +10,10 @@ from pathlib import Path
 
 from feeds import store
 from feeds.config import DEMO_DIR, Settings, load_feeds
+from feeds.dedup import store_entries
 from feeds.lexicon import load_lexicons
 from feeds.parse import parse_feed
-from feeds.refresh import FeedOutcome, RunSummary, store_entries
+from feeds.refresh import FeedOutcome, RunSummary
 from feeds.workers import articles_from
 
 DEMO_CONFIG = "demo.toml"

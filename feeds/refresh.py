@@ -1,10 +1,12 @@
 """One refresh run: lock, fetch, parse, extract, dedup, score, store, and feed health.
 
-The run is the only writer. Each feed is processed alone: its new articles, their scores
-and its health row commit in one transaction, so a feed that fails (or a process killed
-with SIGKILL) leaves every other feed's work intact and no half-written feed behind. The
-run row is written first and closed last; a run killed midway keeps ``finished_at`` NULL,
-which the Sources page shows as interrupted.
+The run is the only writer. Its parent process fetches; its workers (``feeds.workers``)
+parse, score and store, one feed per job. Each feed is processed alone: its new articles,
+their scores and its health row commit in one transaction, so a feed that fails (or a
+process killed with SIGKILL, whose workers die with it) leaves every other feed's work
+intact and no half-written feed behind. The run row is written first and closed last; a
+run killed midway keeps ``finished_at`` NULL, which the Sources page shows as
+interrupted.
 """
 
 from __future__ import annotations
@@ -18,16 +20,13 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from feeds import store
-from feeds.canonical import normalise_title, text_similarity
 from feeds.config import FeedConfig, Settings
 from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
-from feeds.lexicon import Lexicons, load_lexicons
-from feeds.score import score_article
-from feeds.score.results import ArticleScore
-from feeds.workers import CpuPool, extract, parse_articles, score_many
+from feeds.lexicon import load_lexicons
+from feeds.workers import CpuPool, Stored, extract, parse_and_store, parse_articles, store_feed
 
 
 @dataclass
@@ -98,8 +97,7 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
     try:
         store.migrate(engine)
         lexicons = load_lexicons(settings.lexicon_dir)
-        with store.refresh_lock(engine), \
-                CpuPool(settings.workers, settings.lexicon_dir, lexicons) as pool:
+        with store.refresh_lock(engine), CpuPool(settings, lexicons, engine) as pool:
             summary = RunSummary(store.start_run(engine), "refresh", store.utcnow())
             with engine.begin() as conn:
                 rows = store.sync_feeds(conn, feeds)
@@ -117,8 +115,7 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
                 summary.outcomes.append(outcome)
                 if on_feed_done:
                     on_feed_done(outcome)
-            asyncio.run(_fetch_all(engine, settings, pool, due, rows, lexicons, summary,
-                                   on_feed_done))
+            asyncio.run(_fetch_all(engine, settings, pool, due, rows, summary, on_feed_done))
             _close_run(engine, summary)
             return summary
     finally:
@@ -135,12 +132,10 @@ def _close_run(engine: Engine, summary: RunSummary) -> None:
     )
 
 
-async def _fetch_all(engine, settings, pool, due, rows, lexicons, summary,
-                     on_feed_done) -> None:
+async def _fetch_all(engine, settings, pool, due, rows, summary, on_feed_done) -> None:
     async with Fetcher(settings.fetch) as fetcher:
         async def one(cfg: FeedConfig) -> None:
-            outcome = await _refresh_feed(engine, settings, fetcher, pool, cfg, rows[cfg.name],
-                                          lexicons)
+            outcome = await _refresh_feed(engine, settings, fetcher, pool, cfg, rows[cfg.name])
             summary.outcomes.append(outcome)
             if on_feed_done:
                 on_feed_done(outcome)
@@ -149,7 +144,12 @@ async def _fetch_all(engine, settings, pool, due, rows, lexicons, summary,
 
 
 async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, pool: CpuPool,
-                        cfg: FeedConfig, row: dict, lexicons: Lexicons) -> FeedOutcome:
+                        cfg: FeedConfig, row: dict) -> FeedOutcome:
+    """Fetch one feed, hand it to a worker to parse and store, and record its health.
+
+    The parent only fetches and records failures and 304s; everything that reads or
+    writes articles happens in the worker's one transaction for this feed.
+    """
     started = time.monotonic()
     attempted_at = store.utcnow()
     try:
@@ -168,34 +168,22 @@ async def _refresh_feed(engine: Engine, settings: Settings, fetcher: Fetcher, po
                     last_modified=result.last_modified or row["last_modified"],
                 )
             return FeedOutcome(cfg.name, "unchanged", latency_ms=result.elapsed_ms)
-        parsed, articles = await pool.run(parse_articles, result.body, result.headers,
-                                          attempted_at, row["id"], cfg.language)
-        if parsed.error:
-            return _record_failure(engine, settings, cfg, row, attempted_at, parsed.error,
-                                   None, result.elapsed_ms)
+        health = dict(status="ok", last_attempt_at=attempted_at,
+                      last_success_at=attempted_at, consecutive_failures=0,
+                      next_attempt_at=None, latency_ms=result.elapsed_ms, etag=result.etag,
+                      last_modified=result.last_modified)
         if cfg.full_text:
-            articles = await _with_full_text(fetcher, pool, engine, settings, row, articles)
-        # Score what looks new in the workers (by URL alone: cheap, and a copy caught
-        # later by GUID or fingerprint only costs a wasted score), then plan exactly and
-        # write in one transaction with no await inside, so no feed can interleave.
-        with engine.connect() as conn:
-            known = store.existing_urls(conn, (a.url for a in articles))
-        fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
-        scores = await pool.run(score_many, [
-            (a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
-        ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
-        with engine.begin() as conn:
-            new = store_entries(conn, settings, cfg, row, articles, attempted_at, lexicons,
-                                ready=ready)
-            store.update_feed(
-                conn, row["id"], status="ok", last_attempt_at=attempted_at,
-                last_success_at=attempted_at, last_error=parsed.warning,
-                consecutive_failures=0, next_attempt_at=None, latency_ms=result.elapsed_ms,
-                item_count=len(articles), etag=result.etag,
-                last_modified=result.last_modified,
-            )
-        return FeedOutcome(cfg.name, "ok", new_articles=new, items=len(articles),
-                           warning=parsed.warning, latency_ms=result.elapsed_ms)
+            stored = await _store_with_full_text(engine, settings, fetcher, pool, cfg, row,
+                                                 result, attempted_at, health)
+        else:
+            stored = await pool.run(parse_and_store, settings, cfg, row, result.body,
+                                    result.headers, attempted_at, health)
+        if stored.error:
+            return _record_failure(engine, settings, cfg, row, attempted_at, stored.error,
+                                   None, result.elapsed_ms)
+        return FeedOutcome(cfg.name, "ok", new_articles=stored.new_articles,
+                           items=stored.items, warning=stored.warning,
+                           latency_ms=result.elapsed_ms)
     except Exception as exc:  # one feed's bug must not end the run
         elapsed = int((time.monotonic() - started) * 1000)
         message = f"internal error while processing the feed: {type(exc).__name__}: {exc}"
@@ -224,10 +212,18 @@ def _record_failure(engine: Engine, settings: Settings, cfg: FeedConfig, row: di
     return FeedOutcome(cfg.name, "failed", error=error, latency_ms=latency_ms)
 
 
-async def _with_full_text(fetcher: Fetcher, pool: CpuPool, engine: Engine,
-                          settings: Settings, row: dict, articles: list[store.NewArticle]
-                          ) -> list[store.NewArticle]:
-    """Swap in each new article's page text; a page that fails keeps the summary."""
+async def _store_with_full_text(engine: Engine, settings: Settings, fetcher: Fetcher,
+                                pool: CpuPool, cfg: FeedConfig, row: dict,
+                                result: FetchResult, attempted_at: datetime, health: dict
+                                ) -> Stored:
+    """Parse, swap in each new article's page text, then store.
+
+    A page that fails keeps the entry's summary.
+    """
+    parsed, articles = await pool.run(parse_articles, result.body, result.headers,
+                                      attempted_at, row["id"], cfg.language)
+    if parsed.error:
+        return Stored(error=parsed.error)
     with engine.connect() as conn:
         known = store.existing_urls(conn, (a.url for a in articles))
     wanted = [a.link for a in articles if a.url not in known and a.link.startswith("http")
@@ -235,14 +231,16 @@ async def _with_full_text(fetcher: Fetcher, pool: CpuPool, engine: Engine,
     wanted = list(dict.fromkeys(wanted))[: settings.full_text_per_feed]
 
     async def one(link: str) -> tuple[str, str | None]:
-        result: FetchResult = await fetcher.fetch(link, accept=PAGE_ACCEPT)
-        if not result.ok or not result.body:
+        page: FetchResult = await fetcher.fetch(link, accept=PAGE_ACCEPT)
+        if not page.ok or not page.body:
             return link, None
-        return link, await pool.run(extract, result.body, result.final_url)
+        return link, await pool.run(extract, page.body, page.final_url)
 
     pages = dict(await asyncio.gather(*(one(link) for link in wanted)))
-    return [replace(a, text=pages[a.link], text_source="full_text") if pages.get(a.link)
-            else a for a in articles]
+    articles = [replace(a, text=pages[a.link], text_source="full_text") if pages.get(a.link)
+                else a for a in articles]
+    return await pool.run(store_feed, settings, cfg, row, articles, attempted_at, health,
+                          parsed.warning)
 
 
 def _page_allowed(link: str, feed_url: str) -> bool:
@@ -262,99 +260,3 @@ def _page_allowed(link: str, feed_url: str) -> bool:
         return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
 
     return not private(link) or private(feed_url)
-
-
-@dataclass
-class _Candidate:
-    article: store.NewArticle
-    index: int  # position in the feed
-
-
-def plan_entries(conn: Connection, settings: Settings, row: dict,
-                 entries: list[store.NewArticle]
-                 ) -> tuple[list[store.NewArticle], list[tuple[int, str, str | None]]]:
-    """Decide, entry by entry, what is new and what repeats a stored article.
-
-    Returns the new articles (first occurrence wins within the feed) and the carrier rows
-    (article id, link, guid) this feed adds to articles already stored. An entry repeats
-    a stored article when its canonical URL matches, when this feed gave its GUID before,
-    or when a syndicated copy has the same title fingerprint and nearly the same text
-    within the dedup window.
-    """
-    if not entries:
-        return [], []
-    by_url = store.existing_urls(conn, (a.url for a in entries))
-    by_guid = store.existing_guids(conn, row["id"], (a.guid for a in entries if a.guid))
-    window = timedelta(days=settings.dedup.window_days)
-    candidates = store.fingerprint_candidates(
-        conn, (a.fingerprint for a in entries if a.title),
-        min(a.published_at for a in entries) - window,
-        max(a.published_at for a in entries) + window)
-
-    new: list[store.NewArticle] = []
-    new_urls: set[str] = set()
-    new_by_fingerprint: dict[str, list[store.NewArticle]] = {}
-    links: dict[int, tuple[int, str, str | None]] = {}
-    for art in entries:
-        existing = by_url.get(art.url)
-        if existing is None and art.guid:
-            existing = by_guid.get(art.guid)
-        if existing is None and art.title:
-            existing = _syndicated(settings, art, candidates.get(art.fingerprint, []))
-        if existing is not None:
-            links.setdefault(existing, (existing, art.link, art.guid))
-            continue
-        if art.url in new_urls or (art.title and any(
-                _same_story(settings, art, other.published_at, other.title, other.text)
-                for other in new_by_fingerprint.get(art.fingerprint, []))):
-            continue  # repeated within this feed: the first copy stands for it
-        new.append(art)
-        new_urls.add(art.url)
-        new_by_fingerprint.setdefault(art.fingerprint, []).append(art)
-    carried = store.carried_by(conn, row["id"], links)
-    return new, [link for article_id, link in links.items() if article_id not in carried]
-
-
-def _same_story(settings: Settings, art: store.NewArticle, published: datetime, title: str,
-                text: str) -> bool:
-    """Within the window and nearly the same text; with no text on either side, only
-    an identical title will do (a fingerprint ignores an outlet suffix)."""
-    if abs(art.published_at - published) > timedelta(days=settings.dedup.window_days):
-        return False
-    if not art.text.strip() and not text.strip():
-        return normalise_title(art.title) == normalise_title(title)
-    return text_similarity(art.text, text) >= settings.dedup.min_text_similarity
-
-
-def _syndicated(settings: Settings, art: store.NewArticle,
-                candidates: list[tuple[int, datetime, str, str]]) -> int | None:
-    for article_id, published, title, text in candidates:
-        if _same_story(settings, art, published, title, text):
-            return article_id
-    return None
-
-
-def store_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: dict,
-                  articles: list[store.NewArticle], fetched_at: datetime,
-                  lexicons: Lexicons | None, *,
-                  ready: dict[str, ArticleScore] | None = None) -> int:
-    """Store a feed's articles exactly once, scored; return how many are new.
-
-    ``ready`` holds scores computed ahead (by canonical URL); anything else new is scored
-    here. With ``lexicons`` None the articles are stored unscored (``rescore`` scores
-    them); the ingest benchmark uses this to time parse, clean and store on their own.
-    """
-    new, links = plan_entries(conn, settings, row, articles)
-    ids = store.insert_articles(conn, new, row, fetched_at)
-    store.link_feeds(conn, [(article_id, row["id"], link, guid)
-                            for article_id, link, guid in links], fetched_at)
-    if lexicons is not None and new:
-        ready = ready or {}
-        scored = [
-            (article_id, ready.get(art.url) or score_article(
-                art.title, art.text, lexicons, language=art.language,
-                always_relevant=cfg.always_relevant))
-            for article_id, art in zip(ids, new, strict=True)
-        ]
-        store.save_scores(conn, scored, lexicons.version, fresh=True)
-    return len(new)

@@ -9,7 +9,6 @@ either its old or its new scores.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 from collections import deque
@@ -17,32 +16,22 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
 from feeds import schema, store
 from feeds.config import Settings
 from feeds.lexicon import load_lexicons
-from feeds.workers import init_worker, score_many
+from feeds.workers import init_worker, score_many, worker_engine, write_turn
 
 BATCH = 200
-
-_engine: Engine | None = None
-_write_lock = None
-
-
-def _init_rescorer(lexicon_dir: str, db_url: str, write_lock) -> None:
-    global _engine, _write_lock
-    init_worker(lexicon_dir)
-    _engine = store.make_engine(db_url)
-    _write_lock = write_lock
 
 
 def _rescore_range(first_id: int, last_id: int, always_relevant_sources: set[str],
                    lexicon_version: str) -> int:
     """Score articles first_id..last_id and store the scores; return how many."""
-    assert _engine is not None, "worker not initialised"
+    engine = worker_engine()
     a = schema.articles
-    with _engine.connect() as conn:
+    with engine.connect() as conn:
         rows = conn.execute(
             select(a.c.id, a.c.title, a.c.text, a.c.language, a.c.source)
             .where(a.c.id.between(first_id, last_id)).order_by(a.c.id)
@@ -51,7 +40,7 @@ def _rescore_range(first_id: int, last_id: int, always_relevant_sources: set[str
     # workers should not wait while this one computes.
     scores = score_many([(r.title, r.text, r.language, r.source in always_relevant_sources)
                          for r in rows])
-    with _write_lock or contextlib.nullcontext(), _engine.begin() as conn:
+    with write_turn(), engine.begin() as conn:
         store.save_scores(conn, [(r.id, score) for r, score in zip(rows, scores, strict=True)],
                           lexicon_version)
     return len(rows)
@@ -76,7 +65,7 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
         write_lock = context.Lock() if engine.dialect.name == "sqlite" else None
         # The pool starts before the lock is taken: a forked worker must not inherit it.
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_init_rescorer,
+            max_workers=workers, mp_context=context, initializer=init_worker,
             initargs=(str(Path(settings.lexicon_dir)), settings.db_url, write_lock),
         ) as pool, store.refresh_lock(engine):
             for future in [pool.submit(os.getpid) for _ in range(workers)]:

@@ -1,24 +1,39 @@
-"""CPU-bound steps of the ingest, run in worker processes.
+"""The per-feed work of the ingest that runs in worker processes.
 
-Parsing, article extraction and scoring are pure Python and CPU-bound. Run on the event
-loop they would stall every fetch in flight (long enough for healthy feeds to hit their
-timeouts) and use one core. ``CpuPool`` runs them in worker processes, each holding its
-own compiled lexicons, or inline when ``workers`` is 0 (small runs, tests, debugging).
+Parsing, article extraction and scoring are pure Python and CPU-bound, and so is most of
+storing a feed (planning what is new, building evidence rows). Run on the event loop they
+would stall every fetch in flight (long enough for healthy feeds to hit their timeouts)
+and use one core. ``CpuPool`` runs them in worker processes, each holding its own compiled
+lexicons and database engine, or inline when ``workers`` is 0 (small runs, debugging,
+in-memory databases).
+
+Workers write, one at a time: a feed's plan-and-store transaction holds the run's write
+turn, a lock shared by the workers, so two feeds carrying the same story cannot both
+decide it is new, and SQLite's single writer is handed over at once instead of through
+its busy handler's sleeps.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
+import multiprocessing.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from feeds import store
 from feeds.canonical import canonical_url, title_fingerprint
 from feeds.clean import html_to_text
+from feeds.config import FeedConfig, Settings
+from feeds.dedup import store_entries
 from feeds.extract import extract_text
 from feeds.lexicon import Lexicons, load_lexicons
 from feeds.parse import ParsedFeed, parse_feed
@@ -30,14 +45,45 @@ from feeds.store import NewArticle
 # through one entry.
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000
+# Longest a worker waits for its turn to write before giving its feed up as failed. A
+# turn normally lasts milliseconds; this only matters if a worker dies holding it.
+WRITE_TURN_TIMEOUT = 300.0
 
 _lexicons: Lexicons | None = None
+_db_url: str | None = None
+_engine: Engine | None = None
+_write_lock: Any = None  # a multiprocessing lock shared by the workers, or None
 
 
-def init_worker(lexicon_dir: str) -> None:
-    global _lexicons
+def init_worker(lexicon_dir: str, db_url: str | None = None, write_lock: Any = None) -> None:
+    global _lexicons, _db_url, _engine, _write_lock
     _die_with_parent()
     _lexicons = load_lexicons(Path(lexicon_dir))
+    _db_url, _engine, _write_lock = db_url, None, write_lock
+
+
+def worker_engine() -> Engine:
+    """This process's engine, made on first use (a parse-only worker never connects)."""
+    global _engine
+    if _engine is None:
+        assert _db_url is not None, "worker has no database"
+        _engine = store.make_engine(_db_url)
+        multiprocessing.util.Finalize(None, _engine.dispose, exitpriority=10)
+    return _engine
+
+
+@contextlib.contextmanager
+def write_turn() -> Iterator[None]:
+    """Hold the run's write turn (a no-op when nothing else writes alongside)."""
+    if _write_lock is None:
+        yield
+        return
+    if not _write_lock.acquire(timeout=WRITE_TURN_TIMEOUT):
+        raise TimeoutError(f"waited over {WRITE_TURN_TIMEOUT:.0f} s for the turn to write")
+    try:
+        yield
+    finally:
+        _write_lock.release()
 
 
 def _die_with_parent() -> None:
@@ -99,22 +145,68 @@ def extract(page: bytes, url: str) -> str | None:
     return text[:MAX_TEXT_CHARS] if text else None
 
 
+@dataclass
+class Stored:
+    """What a worker reports about one feed it parsed and stored."""
+
+    items: int = 0  # entries the feed held
+    new_articles: int = 0
+    warning: str | None = None  # the parser's complaint about a feed it could still read
+    error: str | None = None  # the feed could not be read at all; nothing was written
+
+
+def parse_and_store(settings: Settings, cfg: FeedConfig, row: dict, body: bytes,
+                    headers: dict[str, str], fetched_at: datetime, health: dict) -> Stored:
+    """The whole write side of one fetched feed, in one job: one trip to a worker."""
+    parsed, articles = parse_articles(body, headers, fetched_at, row["id"], cfg.language)
+    if parsed.error:
+        return Stored(error=parsed.error)
+    return store_feed(settings, cfg, row, articles, fetched_at, health, parsed.warning)
+
+
+def store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
+               fetched_at: datetime, health: dict, warning: str | None = None) -> Stored:
+    """Score what looks new, then plan, write and record the feed's health in one
+    transaction, holding the write turn.
+
+    What looks new is decided by URL alone before the turn is taken, so no other worker
+    waits while this one scores; a copy the plan then catches by GUID or fingerprint
+    only costs a wasted score. ``health`` holds the feed row's new values.
+    """
+    engine = worker_engine()
+    with engine.connect() as conn:
+        known = store.existing_urls(conn, (a.url for a in articles))
+    fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
+    scores = score_many([(a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
+    ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
+    with write_turn(), engine.begin() as conn:
+        new = store_entries(conn, settings, cfg, row, articles, fetched_at, _lexicons,
+                            ready=ready)
+        store.update_feed(conn, row["id"], **health, last_error=warning,
+                          item_count=len(articles))
+    return Stored(items=len(articles), new_articles=new, warning=warning)
+
+
 class CpuPool:
-    """Worker processes for the steps above; ``workers=0`` runs them inline.
+    """Worker processes for the jobs above; ``workers=0`` runs them inline.
 
     The workers come from a fork server: a fresh interpreter, started only when the
     first job arrives, that inherits none of the parent's descriptors. So a worker never
     holds the refresh lock (the lock file, or the PostgreSQL session holding the
     advisory lock), and a run in which every feed answers 304 starts no worker at all.
+    Each worker opens its own connection to ``settings.db_url``; an in-memory SQLite
+    database exists in this process alone, so it is always served inline, through
+    ``engine``.
     """
 
-    def __init__(self, workers: int, lexicon_dir: Path, lexicons: Lexicons) -> None:
-        self.workers = workers
-        self._lexicon_dir = lexicon_dir
+    def __init__(self, settings: Settings, lexicons: Lexicons, engine: Engine) -> None:
+        in_memory = engine.dialect.name == "sqlite" and store.sqlite_path(settings.db_url) is None
+        self.workers = 0 if in_memory else settings.workers
+        self._settings = settings
         self._executor: ProcessPoolExecutor | None = None
-        if workers == 0:
-            global _lexicons
-            _lexicons = lexicons
+        if self.workers == 0:
+            global _lexicons, _engine, _write_lock
+            _lexicons, _engine, _write_lock = lexicons, engine, None
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -122,7 +214,8 @@ class CpuPool:
             context.set_forkserver_preload(["feeds.workers"])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=init_worker,
-                initargs=(str(self._lexicon_dir),))
+                initargs=(str(self._settings.lexicon_dir), self._settings.db_url,
+                          context.Lock()))
         return self._executor
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -131,8 +224,11 @@ class CpuPool:
         return await asyncio.get_running_loop().run_in_executor(self._pool(), fn, *args)
 
     def close(self) -> None:
+        global _engine
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
+        if self.workers == 0:
+            _engine = None  # the caller disposes of it
 
     def __enter__(self) -> CpuPool:
         return self

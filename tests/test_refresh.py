@@ -67,6 +67,27 @@ def test_every_article_stored_exactly_once(feed_server, db_url):  # noqa: F811
     assert count(db_url, schema.article_feeds) == 6
 
 
+def test_story_carried_by_many_feeds_at_once_is_stored_once(feed_server, db_url):  # noqa: F811
+    # Twelve outlets syndicate one story under their own URLs and GUIDs, and the feeds
+    # are stored by several workers at the same moment: the write turn must make every
+    # feed after the first see the stored copy, never decide it is new as well.
+    shared = story(5)
+    feeds = []
+    for n in range(12):
+        copy = dict(shared, link=f"https://outlet{n}.example.org/wire/{n}", guid=f"o{n}")
+        feed_server.add(f"/outlet{n}.xml", rss([copy, story(100 + n)]))
+        feeds.append(FeedConfig(f"Outlet {n}", feed_server.url(f"/outlet{n}.xml")))
+
+    summary = run_refresh(settings_for(db_url), feeds)
+    assert summary.count("ok") == 12
+    assert summary.new_articles == 13
+    copies = query(db_url, select(schema.articles.c.id)
+                   .where(schema.articles.c.title == shared["title"]))
+    assert len(copies) == 1
+    assert count(db_url, schema.article_feeds,
+                 schema.article_feeds.c.article_id == copies[0][0]) == 12
+
+
 def test_stored_fields_and_scores(feed_server, db_url):  # noqa: F811
     entry = item("<b>Crackdown</b> in Phnom Penh", "https://news.example.org/x",
                  guid="x", published=datetime(2023, 7, 23, 11, 0),

@@ -57,7 +57,7 @@ _write_lock: Any = None  # a multiprocessing lock shared by the workers, or None
 
 def init_worker(lexicon_dir: str, db_url: str | None = None, write_lock: Any = None) -> None:
     global _lexicons, _db_url, _engine, _write_lock
-    _die_with_parent()
+    die_with_parent()
     _lexicons = load_lexicons(Path(lexicon_dir))
     _db_url, _engine, _write_lock = db_url, None, write_lock
 
@@ -86,11 +86,12 @@ def write_turn() -> Iterator[None]:
         _write_lock.release()
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask Linux to kill this worker when its parent dies, even by SIGKILL.
 
-    Otherwise a worker of a killed refresh or rescore could live on, and a forked one
-    (rescore forks) would keep copies of the parent's descriptors, the lock among them.
+    Otherwise a worker of a killed refresh or rescore could live on, writing after the
+    run is gone, and a forked one (rescore forks) would keep copies of the parent's
+    descriptors, the lock among them.
     """
     try:
         import ctypes
@@ -191,9 +192,12 @@ class CpuPool:
     """Worker processes for the jobs above; ``workers=0`` runs them inline.
 
     The workers come from a fork server: a fresh interpreter, started only when the
-    first job arrives, that inherits none of the parent's descriptors. So a worker never
-    holds the refresh lock (the lock file, or the PostgreSQL session holding the
-    advisory lock), and a run in which every feed answers 304 starts no worker at all.
+    first job arrives (a run in which every feed answers 304 starts none), that
+    inherits none of the parent's descriptors. So a worker never holds the refresh lock
+    (the lock file, or the PostgreSQL session holding the advisory lock). The fork server
+    and the workers die with the run (``feeds._forkserver``). Plain spawning would
+    re-run the parent's ``__main__`` in every worker, which breaks when the refresh is
+    called from a host such as a test runner or a notebook.
     Each worker opens its own connection to ``settings.db_url``; an in-memory SQLite
     database exists in this process alone, so it is always served inline, through
     ``engine``.
@@ -211,7 +215,7 @@ class CpuPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["feeds.workers"])
+            context.set_forkserver_preload(["feeds._forkserver"])
             self._executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=context, initializer=init_worker,
                 initargs=(str(self._settings.lexicon_dir), self._settings.db_url,

@@ -23,3 +23,17 @@ def feed_server() -> Iterator[FeedServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """Put back the real ``__main__`` after each test.
+
+    Streamlit's script runner (behind AppTest) installs every script it runs as
+    ``__main__`` and leaves it there. Worker processes started later prepare themselves
+    by re-running ``__main__``, so a refresh test after a dashboard test would start
+    workers that run the dashboard.
+    """
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main

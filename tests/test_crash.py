@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from db_support import db_url  # noqa: F401  (fixture)
 from rss_support import rss, story
@@ -34,12 +35,48 @@ def serve_feeds(server, tmp_path, delay):
     return config
 
 
+def descendants(pid):
+    """The processes started by ``pid``, and theirs (the refresh's fork server and workers)."""
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                stack += children
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def running(pid):
+    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def kill_run(proc):
+    """SIGKILL a refresh and wait until its workers, which die with it, are gone too."""
+    helpers = descendants(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in helpers):
+        assert time.monotonic() < deadline, "a worker outlived its killed refresh"
+        time.sleep(0.01)
+
+
 def check_consistent(url):
     """Whatever was committed is whole: every article carried, scored, and its feed's
     whole batch present."""
     engine = store.make_engine(url)
     try:
-        with engine.connect() as conn:
+        options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name != "sqlite" \
+            else {}  # one snapshot for every query below
+        with engine.connect().execution_options(**options) as conn:
             if engine.dialect.name == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             a, af = schema.articles, schema.article_feeds
@@ -69,8 +106,7 @@ def test_sigkill_at_any_moment_leaves_a_consistent_database(feed_server, tmp_pat
     for _ in range(4):
         proc = start_refresh(config, db_url)
         time.sleep(rng.uniform(0.3, 2.0))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+        kill_run(proc)
         check_consistent(db_url)
     final = start_refresh(config, db_url)
     out, err = final.communicate(timeout=120)

@@ -303,12 +303,11 @@ def insert_articles(conn: Connection, arts: list[NewArticle], feed: dict,
 def link_feeds(conn: Connection, links: list[tuple[int, int, str, str | None]],
                seen_at: datetime) -> None:
     """Record (article id, feed id, link, guid) carrier rows; callers skip known pairs."""
-    if links:
-        conn.execute(insert(schema.article_feeds), [
-            dict(article_id=article_id, feed_id=feed_id, link=link, guid=guid,
-                 first_seen_at=seen_at)
-            for article_id, feed_id, link, guid in links
-        ])
+    bulk_insert(conn, schema.article_feeds, [
+        dict(article_id=article_id, feed_id=feed_id, link=link, guid=guid,
+             first_seen_at=seen_at)
+        for article_id, feed_id, link, guid in links
+    ])
 
 
 def _chunks(values: list, size: int = 500) -> Iterator[list]:
@@ -380,5 +379,26 @@ def save_scores(conn: Connection, scored: list[tuple[int, ArticleScore]],
                         (schema.actor_mentions, mentions),
                         (schema.article_actors, per_article_actors),
                         (schema.unlisted_names, names)):
-        if rows:
-            conn.execute(insert(table), rows)
+        bulk_insert(conn, table, rows)
+
+
+def bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert many rows of one shape (all rows have the same keys).
+
+    On PostgreSQL through psycopg 3 the rows go in with COPY: an executemany there is
+    one INSERT per row on the server, and evidence rows come by the hundred per feed.
+    COPY runs on the same connection, inside the caller's transaction.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        conn.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    quote = conn.dialect.identifier_preparer
+    statement = "COPY {} ({}) FROM STDIN".format(
+        quote.format_table(table), ", ".join(quote.quote(name) for name in columns))
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])

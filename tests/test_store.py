@@ -122,3 +122,45 @@ def test_sync_feeds_resets_validators_when_url_changes(sqlite_db):  # noqa: F811
         rows = store.sync_feeds(conn, [FeedConfig("A", "https://a.example/new.xml")])
     assert rows["A"]["etag"] is None and rows["A"]["consecutive_failures"] == 0
     assert rows["A"]["url"] == "https://a.example/new.xml"
+
+
+AWKWARD = ["tab\there", "two\nlines", "back\\slash", "\\N", "ក្រសួងការពារជាតិ", "quote'\"",
+           "", "comma, and; semicolon", "\r\ncarriage"]
+
+
+def _one_article(conn) -> int:
+    from feeds.config import FeedConfig
+
+    feed = store.sync_feeds(conn, [FeedConfig("A", "https://a.example/rss")])["A"]
+    article = store.NewArticle(
+        url="https://a.example/1", link="https://a.example/1", guid="1", fingerprint="f",
+        title="t", published_at=datetime(2026, 1, 1), published_estimated=False,
+        language="en", summary="", text="")
+    return store.insert_articles(conn, [article], feed, datetime(2026, 1, 1))[0]
+
+
+def test_bulk_insert_keeps_awkward_text_and_the_callers_transaction(db_url):  # noqa: F811
+    # On PostgreSQL bulk_insert uses COPY, whose text format escapes tabs, newlines,
+    # backslashes and \N; every value must come back exactly as given.
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    t = schema.term_matches
+    with engine.begin() as conn:
+        article_id = _one_article(conn)
+        rows = [dict(article_id=article_id, category="arrest", term=f"term {i}",
+                     matched=value, weight=0.1 * (i + 1), sentence_index=i, start=i,
+                     end=i + len(value)) for i, value in enumerate(AWKWARD)]
+        store.bulk_insert(conn, t, rows)
+    with engine.connect() as conn:
+        stored = conn.execute(select(t.c.matched, t.c.weight, t.c.end).order_by(t.c.id)).all()
+    assert [r.matched for r in stored] == AWKWARD
+    assert [r.weight for r in stored] == pytest.approx([0.1 * (i + 1) for i in range(9)])
+    assert [r.end for r in stored] == [i + len(v) for i, v in enumerate(AWKWARD)]
+
+    # A transaction that fails after the bulk insert leaves none of its rows behind.
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        store.bulk_insert(conn, t, rows)
+        raise RuntimeError("the feed failed later in its transaction")
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t)).scalar() == len(AWKWARD)
+    engine.dispose()

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import feedparser  # noqa: E402
 from feedserver import FeedServer  # noqa: E402
+from gen_db import reset_database  # noqa: E402
 from rss_support import item, rss  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
@@ -103,8 +104,7 @@ def article_count(url: str) -> int:
     return n
 
 
-def bench_concurrency(feeds, workdir: Path) -> None:
-    url = f"sqlite:///{workdir / 'concurrency.db'}"
+def bench_concurrency(feeds, url: str, label: str) -> None:
     settings = Settings(db_url=url)
     started = time.perf_counter()
     first = run_refresh(settings, feeds)
@@ -115,7 +115,7 @@ def bench_concurrency(feeds, workdir: Path) -> None:
     t_second = time.perf_counter() - started
     after = article_count(url)
     floor = FEEDS * DELAY
-    print("1. Concurrency (200 feeds x 20 items, 250 ms each, 50 hosts)")
+    print(f"1. Concurrency (200 feeds x 20 items, 250 ms each, 50 hosts), {label}")
     print(f"   first refresh : {t_first:6.2f} s  = {t_first / floor:5.1%} of the {floor:.0f} s "
           f"serial floor (goal <= 10%, 5 s); {first.count('ok')} ok, "
           f"{first.new_articles} new articles")
@@ -197,6 +197,10 @@ def bench_memory(config: Path, workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="CPU benchmark repetitions")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run the concurrency figure on this PostgreSQL database "
+                             "(its public schema is emptied first), e.g. "
+                             "postgresql://postgres@127.0.0.1:5432/cr_bench")
     args = parser.parse_args()
     ours, theirs = multiprocessing.Pipe()
     host = multiprocessing.get_context("spawn").Process(target=_serve, args=(theirs,),
@@ -209,7 +213,10 @@ def main() -> None:
             workdir = Path(tmp)
             feeds = write_config(urls, workdir / "feeds.toml")
             bench_memory(workdir / "feeds.toml", workdir)
-            bench_concurrency(feeds, workdir)
+            bench_concurrency(feeds, f"sqlite:///{workdir / 'concurrency.db'}", "SQLite")
+            if args.postgres:
+                reset_database(args.postgres)
+                bench_concurrency(feeds, args.postgres, "PostgreSQL")
             bench_cpu(bodies, workdir, args.repeat)
     finally:
         ours.send("stop")

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from feeds import schema, store
 from feeds.config import Settings
 from feeds.lexicon import load_lexicons
-from feeds.workers import init_worker, score_many, worker_engine, write_turn
+from feeds.workers import init_worker, score_many, worker_engine
 
 BATCH = 200
 
@@ -40,7 +40,7 @@ def _rescore_range(first_id: int, last_id: int, always_relevant_sources: set[str
     # workers should not wait while this one computes.
     scores = score_many([(r.title, r.text, r.language, r.source in always_relevant_sources)
                          for r in rows])
-    with write_turn(), engine.begin() as conn:
+    with store.write_turn(engine) as conn:
         store.save_scores(conn, [(r.id, score) for r, score in zip(rows, scores, strict=True)],
                           lexicon_version)
     return len(rows)
@@ -58,15 +58,11 @@ def rescore(settings: Settings, always_relevant_sources: set[str] | None = None,
     done = 0
     try:
         store.migrate(engine)
-        # SQLite has one writer at a time, and its busy handler makes a waiting writer
-        # sleep in steps of up to 100 ms; a lock shared by the workers hands the turn
-        # over at once instead.
         context = multiprocessing.get_context("fork")
-        write_lock = context.Lock() if engine.dialect.name == "sqlite" else None
         # The pool starts before the lock is taken: a forked worker must not inherit it.
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=init_worker,
-            initargs=(str(Path(settings.lexicon_dir)), settings.db_url, write_lock),
+            initargs=(str(Path(settings.lexicon_dir)), settings.db_url),
         ) as pool, store.refresh_lock(engine):
             for future in [pool.submit(os.getpid) for _ in range(workers)]:
                 future.result()

@@ -34,6 +34,7 @@ from feeds import schema
 from feeds.score.results import ArticleScore
 
 PG_LOCK_KEY = 0x43414D424F444941 & 0x7FFFFFFFFFFFFFFF  # "CAMBODIA", as a bigint
+PG_TURN_KEY = PG_LOCK_KEY - 1  # the write turn's transaction-level lock
 
 
 class LockBusy(RuntimeError):
@@ -161,6 +162,33 @@ def refresh_lock(engine: Engine) -> Iterator[None]:
         finally:
             conn.execute(select(text(f"pg_advisory_unlock({PG_LOCK_KEY})")))
             conn.commit()
+
+
+@contextlib.contextmanager
+def write_turn(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the write turn from its first statement to its end.
+
+    A run's workers write through this one at a time, so a plan made from what is
+    stored stays true until it commits (two feeds carrying one story cannot both decide
+    it is new), and SQLite's single writer is handed over at once instead of through its
+    busy handler's sleeps. On SQLite the turn is an flock on ``<database>.turn``; on
+    PostgreSQL a transaction-level advisory lock. The kernel or the server releases
+    either when its holder dies, so a worker killed mid-write leaves no one waiting.
+    """
+    path = sqlite_path(str(engine.url))
+    if engine.dialect.name == "sqlite" and path is not None:
+        fd = os.open(path.with_name(path.name + ".turn"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with engine.begin() as conn:
+                yield conn
+        finally:
+            os.close(fd)  # which releases the flock
+        return
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(select(text(f"pg_advisory_xact_lock({PG_TURN_KEY})")))
+        yield conn
 
 
 # --- feeds ---------------------------------------------------------------------------

@@ -7,21 +7,20 @@ and use one core. ``CpuPool`` runs them in worker processes, each holding its ow
 lexicons and database engine, or inline when ``workers`` is 0 (small runs, debugging,
 in-memory databases).
 
-Workers write, one at a time: a feed's plan-and-store transaction holds the run's write
-turn, a lock shared by the workers, so two feeds carrying the same story cannot both
-decide it is new, and SQLite's single writer is handed over at once instead of through
-its busy handler's sleeps.
+Workers write one at a time: a feed's plan-and-store transaction holds the database's
+write turn (``store.write_turn``), so two feeds carrying the same story cannot both
+decide it is new.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing
 import multiprocessing.util
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,21 +44,17 @@ from feeds.store import NewArticle
 # through one entry.
 MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000
-# Longest a worker waits for its turn to write before giving its feed up as failed. A
-# turn normally lasts milliseconds; this only matters if a worker dies holding it.
-WRITE_TURN_TIMEOUT = 300.0
 
 _lexicons: Lexicons | None = None
 _db_url: str | None = None
 _engine: Engine | None = None
-_write_lock: Any = None  # a multiprocessing lock shared by the workers, or None
 
 
-def init_worker(lexicon_dir: str, db_url: str | None = None, write_lock: Any = None) -> None:
-    global _lexicons, _db_url, _engine, _write_lock
+def init_worker(lexicon_dir: str, db_url: str | None = None) -> None:
+    global _lexicons, _db_url, _engine
     die_with_parent()
     _lexicons = load_lexicons(Path(lexicon_dir))
-    _db_url, _engine, _write_lock = db_url, None, write_lock
+    _db_url, _engine = db_url, None
 
 
 def worker_engine() -> Engine:
@@ -70,20 +65,6 @@ def worker_engine() -> Engine:
         _engine = store.make_engine(_db_url)
         multiprocessing.util.Finalize(None, _engine.dispose, exitpriority=10)
     return _engine
-
-
-@contextlib.contextmanager
-def write_turn() -> Iterator[None]:
-    """Hold the run's write turn (a no-op when nothing else writes alongside)."""
-    if _write_lock is None:
-        yield
-        return
-    if not _write_lock.acquire(timeout=WRITE_TURN_TIMEOUT):
-        raise TimeoutError(f"waited over {WRITE_TURN_TIMEOUT:.0f} s for the turn to write")
-    try:
-        yield
-    finally:
-        _write_lock.release()
 
 
 def die_with_parent() -> None:
@@ -180,12 +161,16 @@ def store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[Ne
     fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
     scores = score_many([(a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
     ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
-    with write_turn(), engine.begin() as conn:
+    with store.write_turn(engine) as conn:
         new = store_entries(conn, settings, cfg, row, articles, fetched_at, _lexicons,
                             ready=ready)
         store.update_feed(conn, row["id"], **health, last_error=warning,
                           item_count=len(articles))
     return Stored(items=len(articles), new_articles=new, warning=warning)
+
+
+class WorkerDied(RuntimeError):
+    """A job's worker process died (killed, out of memory, crashed) twice running it."""
 
 
 class CpuPool:
@@ -198,34 +183,65 @@ class CpuPool:
     and the workers die with the run (``feeds._forkserver``). Plain spawning would
     re-run the parent's ``__main__`` in every worker, which breaks when the refresh is
     called from a host such as a test runner or a notebook.
+
     Each worker opens its own connection to ``settings.db_url``; an in-memory SQLite
     database exists in this process alone, so it is always served inline, through
     ``engine``.
+
+    A worker that dies takes the whole pool down, failing every job queued on it. So
+    that a feed which kills its worker (or runs it out of memory) does not take the rest
+    of the run with it, the pool is then replaced, and each job it failed runs once more
+    in a process of its own: only a job that kills that process too fails, as
+    ``WorkerDied``.
     """
 
     def __init__(self, settings: Settings, lexicons: Lexicons, engine: Engine) -> None:
         in_memory = engine.dialect.name == "sqlite" and store.sqlite_path(settings.db_url) is None
         self.workers = 0 if in_memory else settings.workers
         self._settings = settings
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["feeds._forkserver"])
         self._executor: ProcessPoolExecutor | None = None
+        self._alone = asyncio.Semaphore(max(1, self.workers))
         if self.workers == 0:
-            global _lexicons, _engine, _write_lock
-            _lexicons, _engine, _write_lock = lexicons, engine, None
+            global _lexicons, _engine
+            _lexicons, _engine = lexicons, engine
+
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=self._context, initializer=init_worker,
+            initargs=(str(self._settings.lexicon_dir), self._settings.db_url))
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["feeds._forkserver"])
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=init_worker,
-                initargs=(str(self._settings.lexicon_dir), self._settings.db_url,
-                          context.Lock()))
+            self._executor = self._new_executor(self.workers)
         return self._executor
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self.workers == 0:
             return fn(*args)
-        return await asyncio.get_running_loop().run_in_executor(self._pool(), fn, *args)
+        loop = asyncio.get_running_loop()
+        pool = self._pool()
+        try:
+            return await loop.run_in_executor(pool, fn, *args)
+        except BrokenProcessPool:
+            self._discard(pool)
+        async with self._alone:
+            alone = self._new_executor(1)
+            try:
+                return await loop.run_in_executor(alone, fn, *args)
+            except BrokenProcessPool:
+                raise WorkerDied(
+                    "the worker process died while handling this feed, twice "
+                    "(killed, out of memory or crashed)") from None
+            finally:
+                alone.shutdown(wait=False, cancel_futures=True)
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """Drop a broken pool; the next job starts a new one."""
+        if self._executor is pool:
+            self._executor = None
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         global _engine

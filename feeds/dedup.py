@@ -3,8 +3,8 @@
 An entry repeats a stored article when its canonical URL matches, when the same feed
 gave its GUID before, or when it is a syndicated copy: the same title fingerprint and
 nearly the same text within the dedup window. Planning reads what is stored, so the
-caller must hold the run's write turn from the plan to the commit; otherwise two feeds
-carrying one story could both decide it is new.
+caller must hold the write turn (``store.write_turn``) from the plan to the commit;
+otherwise two feeds carrying one story could both decide it is new.
 """
 
 from __future__ import annotations
@@ -27,10 +27,7 @@ def plan_entries(conn: Connection, settings: Settings, row: dict,
     """Decide, entry by entry, what is new and what repeats a stored article.
 
     Returns the new articles (first occurrence wins within the feed) and the carrier rows
-    (article id, link, guid) this feed adds to articles already stored. An entry repeats
-    a stored article when its canonical URL matches, when this feed gave its GUID before,
-    or when a syndicated copy has the same title fingerprint and nearly the same text
-    within the dedup window.
+    (article id, link, guid) this feed adds to articles already stored.
     """
     if not entries:
         return [], []

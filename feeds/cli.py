@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -26,7 +27,9 @@ from feeds.config import (
     PROJECT_ROOT,
     ConfigError,
     Settings,
+    allow_private_from_env,
     load_feeds,
+    load_feeds_file,
 )
 
 EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
@@ -101,8 +104,14 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
     from feeds.refresh import run_refresh
     from feeds.store import LockBusy
 
-    feeds = _load_feeds_or_exit(config_path)
+    try:
+        feeds_file = load_feeds_file(config_path)
+        allow = allow_private_from_env() + feeds_file.allow_private
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+    feeds = feeds_file.feeds
     settings = _settings(db_url, lexicon_dir)
+    settings.fetch = replace(settings.fetch, allow_private=allow)
     while True:
         enabled = sum(1 for f in feeds if f.enabled)
         show_bar = sys.stderr.isatty() and not as_json

@@ -13,11 +13,16 @@ The feeds list is TOML with one ``[[feeds]]`` table per feed::
     enabled = true                        # optional, default true
     always_relevant = false               # optional: treat every entry as about Cambodia
 
+A top-level ``allow_private = ["10.0.0.0/8"]`` (and the environment variable
+``CAMBODIA_RISK_ALLOW_PRIVATE``) lists the private networks an operator really means the
+job to read from; every other private, loopback or reserved address is refused.
+
 Unknown keys are errors, so a typo (``fulltext``) does not silently do nothing.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -34,11 +39,15 @@ DEMO_DIR = DATA_DIR / "demo"
 
 ENV_CONFIG = "CAMBODIA_RISK_CONFIG"
 ENV_DB = "CAMBODIA_RISK_DB"
+ENV_ALLOW_PRIVATE = "CAMBODIA_RISK_ALLOW_PRIVATE"
 
 USER_AGENT = (
     "cambodia-risk/0.1 (+https://github.com/cambodia-risk/cambodia-risk; "
     "political-risk feed monitor)"
 )
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,9 @@ class FetchLimits:
     global_concurrency: int = 64  # requests in flight across all hosts
     per_host_concurrency: int = 4  # requests in flight to one host
     user_agent: str = USER_AGENT
+    # Private networks this job may connect to (feeds.ingest.netpolicy refuses every
+    # other non-public address). None: read CAMBODIA_RISK_ALLOW_PRIVATE when fetching.
+    allow_private: tuple[Network, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,37 @@ class ConfigError(ValueError):
     """A feeds list that cannot be used; the message names the feed and the field."""
 
 
+@dataclass
+class FeedsFile:
+    """A feeds file: its feeds and the private networks it allows."""
+
+    feeds: list[FeedConfig]
+    allow_private: tuple[Network, ...] = ()
+
+
+def parse_networks(values: object, where: str) -> tuple[Network, ...]:
+    """Networks such as "10.0.0.0/8" or "fd00::/8" (a bare address is one host).
+
+    ``where`` names the setting in the error, so a typo points at the right place.
+    """
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ConfigError(f"{where}: expected a list of networks such as \"10.0.0.0/8\"")
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value.strip()))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {value.strip()!r} is not a network ({exc})") from None
+    return tuple(networks)
+
+
+def allow_private_from_env() -> tuple[Network, ...]:
+    """The networks listed in CAMBODIA_RISK_ALLOW_PRIVATE (comma-separated), if any."""
+    raw = os.environ.get(ENV_ALLOW_PRIVATE, "")
+    values = [v for v in raw.split(",") if v.strip()]
+    return parse_networks(values, f"environment variable {ENV_ALLOW_PRIVATE}")
+
+
 _FIELDS = {
     "name": str,
     "url": str,
@@ -117,6 +160,11 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 def load_feeds(path: Path | str) -> list[FeedConfig]:
     """Read and validate a feeds list; raise ConfigError with the feed and field at fault."""
+    return load_feeds_file(path).feeds
+
+
+def load_feeds_file(path: Path | str) -> FeedsFile:
+    """Read and validate a feeds file, its top-level settings included."""
     path = Path(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -124,12 +172,13 @@ def load_feeds(path: Path | str) -> list[FeedConfig]:
         raise ConfigError(f"{path}: no such feeds file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_feeds(raw, source=str(path))
+    allow = parse_networks(raw.get("allow_private", []), f"{path}: field 'allow_private'")
+    return FeedsFile(parse_feeds(raw, source=str(path)), allow)
 
 
 def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
     tables = raw.get("feeds")
-    extra = set(raw) - {"feeds"}
+    extra = set(raw) - {"feeds", "allow_private"}
     if extra:
         raise ConfigError(f"{source}: unknown top-level key(s): {', '.join(sorted(extra))}")
     if not isinstance(tables, list) or not tables:

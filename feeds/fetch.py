@@ -14,6 +14,8 @@ went wrong. So this module:
 * follows redirects itself, so each hop is counted, checked for scheme and put through
   the per-host limit of the host it goes to;
 * keeps no cookies between requests, so fetches do not depend on one another;
+* connects only to addresses ``feeds.ingest.netpolicy`` allows (no private networks
+  unless listed), checked where each connection is opened, on every hop;
 * never raises for network, HTTP, size or timeout trouble: :meth:`Fetcher.fetch` returns
   a :class:`FetchResult` whose ``error`` says what happened. Only programming errors
   (such as using a :class:`Fetcher` outside ``async with``) propagate.
@@ -40,7 +42,8 @@ from datetime import UTC, datetime
 
 import httpx
 
-from feeds.config import FetchLimits
+from feeds.config import FetchLimits, allow_private_from_env
+from feeds.ingest.netpolicy import guarded_transport, refusal_in
 
 __all__ = [
     "FEED_ACCEPT",
@@ -124,6 +127,9 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         limits = self.limits
         self._global = asyncio.Semaphore(limits.global_concurrency)
+        allow = limits.allow_private
+        pool_limits = httpx.Limits(max_connections=limits.global_concurrency,
+                                   max_keepalive_connections=limits.global_concurrency)
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 connect=limits.connect_timeout,
@@ -133,10 +139,8 @@ class Fetcher:
                 # pooled connection should not happen; bound it anyway.
                 pool=limits.connect_timeout,
             ),
-            limits=httpx.Limits(
-                max_connections=limits.global_concurrency,
-                max_keepalive_connections=limits.global_concurrency,
-            ),
+            transport=guarded_transport(
+                allow_private_from_env() if allow is None else allow, pool_limits),
             follow_redirects=False,
             # A CookieJar is used as given (an httpx.Cookies would be copied, losing the
             # policy).
@@ -213,7 +217,7 @@ class Fetcher:
         except _Refused as refusal:
             result.error = str(refusal)
         except httpx.HTTPError as exc:
-            result.error = _describe_httpx_error(exc, limits)
+            result.error = refusal_in(exc) or _describe_httpx_error(exc, limits)
         except OSError as exc:
             result.error = f"network error: {_os_reason(exc)}"
         finally:

@@ -12,19 +12,18 @@ interrupted.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
 from feeds import store
 from feeds.config import FeedConfig, Settings
 from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
+from feeds.ingest.netpolicy import is_refusal
 from feeds.lexicon import load_lexicons
 from feeds.workers import CpuPool, Stored, extract, parse_and_store, parse_articles, store_feed
 
@@ -226,37 +225,23 @@ async def _store_with_full_text(engine: Engine, settings: Settings, fetcher: Fet
         return Stored(error=parsed.error)
     with engine.connect() as conn:
         known = store.existing_urls(conn, (a.url for a in articles))
-    wanted = [a.link for a in articles if a.url not in known and a.link.startswith("http")
-              and _page_allowed(a.link, row["url"])]
+    wanted = [a.link for a in articles if a.url not in known and a.link.startswith("http")]
     wanted = list(dict.fromkeys(wanted))[: settings.full_text_per_feed]
 
-    async def one(link: str) -> tuple[str, str | None]:
+    async def one(link: str) -> tuple[str, str | None, str | None]:
         page: FetchResult = await fetcher.fetch(link, accept=PAGE_ACCEPT)
         if not page.ok or not page.body:
-            return link, None
-        return link, await pool.run(extract, page.body, page.final_url)
+            return link, None, page.error
+        return link, await pool.run(extract, page.body, page.final_url), None
 
-    pages = dict(await asyncio.gather(*(one(link) for link in wanted)))
+    fetched = await asyncio.gather(*(one(link) for link in wanted))
+    pages = {link: text for link, text, _error in fetched}
     articles = [replace(a, text=pages[a.link], text_source="full_text") if pages.get(a.link)
                 else a for a in articles]
+    refused = [f"{link[:200]} {error}" for link, _text, error in fetched if is_refusal(error)]
+    warning = parsed.warning
+    if refused:  # the feed itself is fine; say which of its links were not followed
+        several = f"{len(refused)} article pages refused, first: " if len(refused) > 1 else ""
+        warning = "; ".join(filter(None, [warning, f"{several}{refused[0]}"]))
     return await pool.run(store_feed, settings, cfg, row, articles, attempted_at, health,
-                          parsed.warning)
-
-
-def _page_allowed(link: str, feed_url: str) -> bool:
-    """Refuse article links that point at private addresses, unless the feed lives there.
-
-    A hostile feed could otherwise make the job fetch internal services. Host names that
-    resolve to private addresses are not caught here; see the README's limitations.
-    """
-    def private(url: str) -> bool:
-        host = urlsplit(url).hostname or ""
-        if host == "localhost":
-            return True
-        try:
-            ip = ipaddress.ip_address(host)
-        except ValueError:
-            return False
-        return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved
-
-    return not private(link) or private(feed_url)
+                          warning)

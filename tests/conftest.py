@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from feedserver import FeedServer  # noqa: E402
+
+# The loopback test servers are private addresses, which the fetcher refuses unless
+# allowed; they are allowed the way an operator would allow them (child processes
+# inherit it). Tests of the policy itself change or remove this.
+os.environ["CAMBODIA_RISK_ALLOW_PRIVATE"] = "127.0.0.0/8"
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A loopback HTTP server that plays well-behaved and hostile feed hosts.
 
 Used by the tests and by the benchmarks (which do ``sys.path.insert(0, "tests")`` and
-``from feedserver import FeedServer``). It binds to 127.0.0.1 only, serves each
+``from feedserver import FeedServer``). It binds to a loopback address only (127.0.0.1 by
+default; ``FeedServer("127.0.0.2")`` or ``FeedServer("::1")``), serves each
 connection on its own daemon thread (hundreds of concurrent connections are fine), and
 ``stop()`` returns promptly even while handlers are stalling or trickling.
 
@@ -54,6 +55,7 @@ from __future__ import annotations
 
 import email.utils
 import gzip
+import ipaddress
 import random
 import socket
 import threading
@@ -91,9 +93,11 @@ class FeedServer:
     """Threaded loopback HTTP server with scripted routes (see the module docstring)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        if host not in ("127.0.0.1", "localhost"):
+        host = "127.0.0.1" if host == "localhost" else host
+        if not ipaddress.ip_address(host).is_loopback:
             raise ValueError("FeedServer serves loopback only")
-        self._address = ("127.0.0.1", port)
+        self._host = host  # any of 127.0.0.0/8, or ::1
+        self._address = (host, port)
         self._routes: dict[str, _Route] = {}
         self._lock = threading.Lock()
         self._log: list[RequestRecord] = []
@@ -110,7 +114,8 @@ class FeedServer:
         if self._httpd is not None:
             raise RuntimeError("FeedServer already started")
         self._stopping.clear()
-        httpd = _Server(self._address, _Handler)
+        server_class = _Server6 if ":" in self._host else _Server
+        httpd = server_class(self._address, _Handler)
         httpd.owner = self
         self._httpd = httpd
         self._thread = threading.Thread(
@@ -155,7 +160,8 @@ class FeedServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         if not path.startswith("/"):
@@ -263,6 +269,10 @@ class _Server(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients hanging up mid-response are the point of many tests; stay quiet.
         pass
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(BaseHTTPRequestHandler):

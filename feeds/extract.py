@@ -3,6 +3,10 @@
 trafilatura does the extraction. Its default keeps reader comments, which would feed
 "Great post!" into the sentiment score, so comments are always excluded here, and so are
 tables and link-heavy boxes (navigation, "related stories").
+
+trafilatura's ``deduplicate`` is off: it keeps one cache for the whole process, so a
+paragraph (or a whole page) seen in earlier pages would vanish from later ones, and a
+page's text would depend on what the same worker happened to extract before it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def extract_text(page: bytes | str, url: str | None = None) -> str | None:
             include_links=False,
             include_images=False,
             favor_precision=True,
-            deduplicate=True,
+            deduplicate=False,
         )
     except Exception:  # trafilatura on hostile HTML: treat as "no article found"
         return None

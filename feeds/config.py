@@ -26,6 +26,7 @@ import ipaddress
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,6 +156,9 @@ _FIELDS = {
     "always_relevant": bool,
 }
 _REQUIRED = ("name", "url")
+# Longest feed name: the database stores names in 200-character columns (feeds.name,
+# articles.source), so a longer one is refused here, at load time, not mid-run.
+MAX_NAME_CHARS = 200
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
@@ -188,7 +192,8 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
     for index, table in enumerate(tables, start=1):
         label = f"feed #{index}"
         if isinstance(table, dict) and isinstance(table.get("name"), str):
-            label = f"feed #{index} ({table['name']!r})"
+            shown = table["name"] if len(table["name"]) <= 60 else table["name"][:57] + "..."
+            label = f"feed #{index} ({shown!r})"
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: {label}: expected a table")
         for key in table:
@@ -206,6 +211,11 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
         name = table["name"].strip()
         if not name:
             raise ConfigError(f"{source}: {label}: field 'name' is empty")
+        if len(name) > MAX_NAME_CHARS:
+            raise ConfigError(f"{source}: {label}: field 'name' is {len(name)} characters "
+                              f"long (at most {MAX_NAME_CHARS})")
+        if any(unicodedata.category(ch) == "Cc" for ch in name):
+            raise ConfigError(f"{source}: {label}: field 'name' contains a control character")
         if name in seen:
             raise ConfigError(f"{source}: {label}: field 'name' repeats an earlier feed")
         seen.add(name)

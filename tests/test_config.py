@@ -36,6 +36,12 @@ def test_shipped_default_list_is_valid():
          "field 'language' must be an ISO 639 code"),
         ('[[feeds]]\nname = "A"\nurl = "https://x.org"\n[[feeds]]\nname = "A"\n'
          'url = "https://y.org"\n', "feed #2 ('A'): field 'name' repeats an earlier feed"),
+        (f'[[feeds]]\nname = "{"N" * 201}"\nurl = "https://x.org"\n',
+         "feed #1 ('NNNNN"),
+        (f'[[feeds]]\nname = "{"N" * 201}"\nurl = "https://x.org"\n',
+         "...'): field 'name' is 201 characters long (at most 200)"),
+        ('[[feeds]]\nname = "A\\u0000B"\nurl = "https://x.org"\n',
+         "field 'name' contains a control character"),
         ('title = "x"\n', "unknown top-level key(s): title"),
         ("", "expected at least one [[feeds]] table"),
         ("[[feeds]\n", "not valid TOML"),
@@ -58,3 +64,9 @@ def test_parse_feeds_accepts_all_fields():
                                     "always_relevant": True}]})
     assert feeds[0].full_text and feeds[0].always_relevant and not feeds[0].enabled
     assert feeds[0].language == "km"
+
+
+def test_a_name_of_200_characters_is_accepted(tmp_path):
+    name = "Ñ" * 200
+    feeds = load_feeds(write(tmp_path, f'[[feeds]]\nname = "{name}"\nurl = "https://x.org"\n'))
+    assert feeds[0].name == name

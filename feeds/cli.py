@@ -97,8 +97,8 @@ def _load_feeds_or_exit(config_path: Path):
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
     """Fetch the feeds once and store new articles, scored."""
+    from feeds.ingest.refresh import run_refresh
     from feeds.lexicon import LexiconError
-    from feeds.refresh import run_refresh
     from feeds.store import LockBusy
 
     feeds = _load_feeds_or_exit(config_path)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from feeds import store
 from feeds.config import DEMO_DIR, Settings, load_feeds
-from feeds.dedup import store_entries
+from feeds.ingest.dedup import store_entries
+from feeds.ingest.parse import parse_feed
+from feeds.ingest.refresh import FeedOutcome, RunSummary
+from feeds.ingest.workers import articles_from
 from feeds.lexicon import load_lexicons
-from feeds.parse import parse_feed
-from feeds.refresh import FeedOutcome, RunSummary
-from feeds.workers import articles_from
 
 DEMO_CONFIG = "demo.toml"
 

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 
 from feeds import schema, store
 from feeds.config import Settings
+from feeds.ingest.workers import init_worker, score_many, worker_engine
 from feeds.lexicon import load_lexicons
-from feeds.workers import init_worker, score_many, worker_engine
 
 BATCH = 200
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feeds.parse import parse_date, parse_feed
+from feeds.ingest.parse import parse_date, parse_feed
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 NOW = datetime(2026, 11, 28, 12, 0, 0)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from feeds import schema, store
 from feeds.config import FeedConfig, FetchLimits, Settings
-from feeds.refresh import run_refresh
+from feeds.ingest.refresh import run_refresh
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=3,
                    max_bytes=2 * 1024 * 1024, max_redirects=5)
@@ -274,8 +274,8 @@ def test_real_world_feeds_end_to_end(feed_server, sqlite_db):  # noqa: F811
     each entry with a link or id is in the database, and each has a date."""
     from test_parse import CORPORA
 
-    from feeds.parse import parse_feed
-    from feeds.workers import articles_from
+    from feeds.ingest.parse import parse_feed
+    from feeds.ingest.workers import articles_from
 
     folder = CORPORA / "real-feeds"
     if not folder.is_dir():

@@ -13,8 +13,8 @@ from db_support import db_url  # noqa: F401  (fixture)
 
 from feeds import store
 from feeds.config import Settings
+from feeds.ingest.workers import CpuPool, WorkerDied, worker_engine
 from feeds.lexicon import load_lexicons
-from feeds.workers import CpuPool, WorkerDied, worker_engine
 
 
 def square(n: int) -> int:

@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from feeds import schema, store  # noqa: E402
+from feeds import store  # noqa: E402
+from feeds.store import schema  # noqa: E402
 
 CATEGORIES = (
     "security_military",

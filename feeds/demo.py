@@ -65,7 +65,7 @@ def database_is_empty(db_url: str) -> bool:
     """True when the database has no articles (or no tables yet)."""
     from sqlalchemy import func, inspect, select
 
-    from feeds import schema
+    from feeds.store import schema
 
     engine = store.make_engine(db_url)
     try:

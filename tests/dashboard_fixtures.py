@@ -39,8 +39,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
-from feeds import schema, store
+from feeds import store
 from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
+from feeds.store import schema
 
 HOSTILE_TITLE = "<script>alert(1)</script> Hostile <img src=x onerror=alert(2)> title"
 HOSTILE_URL = "javascript:alert(1)"

@@ -10,8 +10,9 @@ from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
 from rss_support import item, rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.cli import cli
+from feeds.store import schema
 
 
 def write_config(tmp_path, server, feeds):

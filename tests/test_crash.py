@@ -11,7 +11,8 @@ from db_support import db_url  # noqa: F401  (fixture)
 from rss_support import rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
+from feeds.store import schema
 
 FEEDS, ITEMS = 30, 20
 

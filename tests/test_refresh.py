@@ -9,9 +9,10 @@ from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
 from rss_support import item, rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.config import FeedConfig, FetchLimits, Settings
 from feeds.ingest.refresh import run_refresh
+from feeds.store import schema
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=3,
                    max_bytes=2 * 1024 * 1024, max_redirects=5)

@@ -10,7 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
 from sqlalchemy import func, insert, inspect, select
 
-from feeds import schema, store
+from feeds import store
+from feeds.store import schema
 
 
 def test_migrated_database_matches_schema(db_url):  # noqa: F811

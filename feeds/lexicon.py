@@ -1,4 +1,4 @@
-"""The lexicon files: load, validate and compile ``data/lexicons/*.toml``.
+"""The lexicon files: load and validate ``data/lexicons/*.toml`` (compiling is the scorer's).
 
 Four TOML files, all required, none other allowed in the folder (a misspelt file name is
 an error rather than a silently ignored file). Every problem raises :class:`LexiconError`
@@ -11,7 +11,7 @@ naming the file, the entry and the field. Matching rules shared by all files:
 * An entry written in capitals with at most four letters (``CPP``, ``NEC``, ``U.S.``) is
   an acronym: it matches only in capitals, so "us" is never the United States.
 * Khmer entries (``km``) are matched as substrings with whitespace ignored, because
-  Khmer script does not separate words with spaces (see ``feeds/score/text.py``).
+  Khmer script does not separate words with spaces (see ``feeds/text.py``).
 * Where two entries of one kind overlap, the longest wins: "Sam Rainsy Party" is the
   party and not the person, "house arrest" is not also "arrest".
 * An exclusion (``exclude`` / ``km_exclude``) is a longer phrase containing the entry; a
@@ -101,11 +101,14 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from feeds import config
+from feeds.text import has_khmer, has_latin, is_acronym, khmer_key, phrase_key, phrase_variants
 
 FILES = ("terms.toml", "actors.toml", "places.toml", "sentiment.toml")
 ACTOR_TYPES = (
@@ -227,7 +230,6 @@ class Lexicons:
     titles: tuple[str, ...] = ()
     version: str = ""
     directory: Path | None = None
-    compiled: Any = field(default=None, repr=False)  # feeds.score's matcher, built once
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -300,8 +302,6 @@ def inflections(phrase: str, mode: str) -> list[str]:
 
 def phrase_keys(phrase: str) -> list[str]:
     """Lookup keys of an English phrase: with a written hyphen also the closed form."""
-    from feeds.score.text import phrase_key, phrase_variants  # lazy: feeds.score imports us
-
     keys: list[str] = []
     for variant in phrase_variants(phrase):
         key = phrase_key(variant)
@@ -366,8 +366,6 @@ def _bool(where: _Where, table: dict, name: str, default: bool) -> bool:
 
 
 def _english_keys(where: _Where, name: str, phrase: str) -> list[str]:
-    from feeds.score.text import has_khmer
-
     if has_khmer(phrase):
         raise where.error(name, f"{phrase!r} is Khmer script; put it under 'km'")
     try:
@@ -377,9 +375,7 @@ def _english_keys(where: _Where, name: str, phrase: str) -> list[str]:
 
 
 def _khmer_key(where: _Where, name: str, phrase: str) -> str:
-    from feeds.score.text import _LATIN_RUN, has_khmer, khmer_key
-
-    if not has_khmer(phrase) or _LATIN_RUN.search(phrase):
+    if not has_khmer(phrase) or has_latin(phrase):
         raise where.error(name, f"{phrase!r} must be written in Khmer script only")
     return khmer_key(phrase)
 
@@ -659,7 +655,7 @@ def _parse_actors(
         keys: list[str] = []
         for fieldname, alias in [("name", name)] + [("aliases", a) for a in aliases]:
             for k in _english_keys(where, fieldname, alias):
-                if kind == "person" and " " not in k and len(k) < 5 and not _is_acronym(alias):
+                if kind == "person" and " " not in k and len(k) < 5 and not is_acronym(alias):
                     raise where.error(
                         fieldname,
                         f"{alias!r} is too short to match on its "
@@ -740,12 +736,6 @@ def _parse_actors(
 
     final = tuple(Actor(**{**a.__dict__, "cambodian": cambodian(a, (a.id,))}) for a in actors)
     return final, honorifics, km_honorifics, titles
-
-
-def _is_acronym(alias: str) -> bool:
-    from feeds.score.text import is_acronym
-
-    return is_acronym(alias)
 
 
 # --- places ---------------------------------------------------------------------------
@@ -843,10 +833,8 @@ def _parse_sentiment(raw: dict) -> dict[str, float]:
 
 
 def load_lexicons(directory: Path | str | None = None) -> Lexicons:
-    """Read, validate and compile the four lexicon files (default ``LEXICON_DIR``)."""
+    """Read and validate the four lexicon files (default ``LEXICON_DIR``)."""
     if directory is None:
-        from feeds import config
-
         directory = config.LEXICON_DIR
     directory = Path(directory)
     if not directory.is_dir():
@@ -877,7 +865,4 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
         version=digest.hexdigest()[:12],
         directory=directory,
     )
-    from feeds.score import compiled
-
-    compiled(lexicons)  # build the matcher and VADER now, not on the first article
     return lexicons

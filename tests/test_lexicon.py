@@ -34,7 +34,7 @@ def lex() -> Lexicons:
 def test_real_files_load_with_a_short_version(lex):
     assert re.fullmatch(r"[0-9a-f]{12}", lex.version)
     assert load_lexicons(REAL).version == lex.version  # same bytes, same version
-    assert compiled(lex) is compiled(lex)  # built once, kept on the lexicons
+    assert compiled(lex) is compiled(lex)  # built once per lexicon version
 
 
 def test_default_directory_is_the_configured_one(lex):

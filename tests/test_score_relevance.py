@@ -6,7 +6,7 @@ import pytest
 
 from feeds.lexicon import load_lexicons
 from feeds.score import detect_language, score_article, sentences
-from feeds.score.text import MAX_SENTENCE
+from feeds.score.segment import MAX_SENTENCE
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ from feeds.ingest.dedup import store_entries
 from feeds.ingest.extract import extract_text
 from feeds.ingest.parse import ParsedFeed, parse_feed
 from feeds.lexicon import Lexicons, load_lexicons
-from feeds.score import score_article
+from feeds.score import compiled, score_article
 from feeds.score.results import ArticleScore
 from feeds.store import NewArticle
 
@@ -54,6 +54,7 @@ def init_worker(lexicon_dir: str, db_url: str | None = None) -> None:
     global _lexicons, _db_url, _engine
     die_with_parent()
     _lexicons = load_lexicons(Path(lexicon_dir))
+    compiled(_lexicons)  # build the matcher and VADER now, not on the first article
     _db_url, _engine = db_url, None
 
 

@@ -23,11 +23,6 @@ from feeds.score import compiled
 REAL = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 
-@pytest.fixture(scope="module")
-def lex() -> Lexicons:
-    return load_lexicons()
-
-
 # --- the real files -------------------------------------------------------------------
 
 

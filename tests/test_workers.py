@@ -9,7 +9,6 @@ import os
 import signal
 
 import pytest
-from db_support import db_url  # noqa: F401  (fixture)
 
 from feeds import store
 from feeds.config import Settings
@@ -36,7 +35,7 @@ def take_the_turn() -> int:
 
 
 @pytest.fixture
-def pool(db_url):  # noqa: F811
+def pool(db_url):
     settings = Settings(db_url=db_url, workers=2)
     engine = store.make_engine(settings.db_url)
     with CpuPool(settings, load_lexicons(settings.lexicon_dir), engine) as cpu:

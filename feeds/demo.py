@@ -10,11 +10,11 @@ from pathlib import Path
 
 from feeds import store
 from feeds.config import DEMO_DIR, Settings, load_feeds
-from feeds.dedup import store_entries
+from feeds.ingest.dedup import store_entries
+from feeds.ingest.parse import parse_feed
+from feeds.ingest.refresh import FeedOutcome, RunSummary
+from feeds.ingest.workers import articles_from
 from feeds.lexicon import load_lexicons
-from feeds.parse import parse_feed
-from feeds.refresh import FeedOutcome, RunSummary
-from feeds.workers import articles_from
 
 DEMO_CONFIG = "demo.toml"
 
@@ -65,7 +65,7 @@ def database_is_empty(db_url: str) -> bool:
     """True when the database has no articles (or no tables yet)."""
     from sqlalchemy import func, inspect, select
 
-    from feeds import schema
+    from feeds.store import schema
 
     engine = store.make_engine(db_url)
     try:

@@ -4,7 +4,7 @@ Many outlets repeat a paragraph across articles (a standard background line, an
 "about us" box); a page extracted after others that carry it must keep it.
 """
 
-from feeds.extract import extract_text
+from feeds.ingest.extract import extract_text
 
 SHARED = ("The Ministry of Interior said the provincial election committee would publish "
           "the final list of registered voters in Battambang before the end of the month.")

@@ -15,16 +15,16 @@ from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
-from db_support import sqlite_db  # noqa: F401  (fixture)
 from feedserver import FeedServer
 from rss_support import item, rss
 from sqlalchemy import select
 
-from feeds import schema, store
+from feeds import store
 from feeds.cli import cli
 from feeds.config import ENV_ALLOW_PRIVATE, FetchLimits
-from feeds.fetch import Fetcher
+from feeds.ingest.fetch import Fetcher
 from feeds.ingest.netpolicy import AddressPolicy
+from feeds.store import schema
 
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=4)
 ONLY_127_0_0_2 = (ipaddress.ip_network("127.0.0.2/32"),)
@@ -152,7 +152,7 @@ def write_feeds(tmp_path, body: str) -> str:
 
 
 def test_refresh_from_an_allowed_network_refuses_links_into_others(
-        tmp_path, monkeypatch, sqlite_db, inside, allowed):  # noqa: F811
+        tmp_path, monkeypatch, sqlite_db, inside, allowed):
     """The feed lives on 127.0.0.2, allowed in the feeds file; its article links lead to
     127.0.0.1 in every spelling, to ::1, and through a redirect. None is fetched; the
     articles keep their summaries and the feed's health says why."""
@@ -206,7 +206,7 @@ def test_refresh_from_an_allowed_network_refuses_links_into_others(
     ("env", f"environment variable {ENV_ALLOW_PRIVATE}: 'intranet' is not a network"),
 ])
 def test_a_bad_network_is_a_config_error_naming_the_setting(
-        tmp_path, monkeypatch, sqlite_db, where, expected):  # noqa: F811
+        tmp_path, monkeypatch, sqlite_db, where, expected):
     feeds = '[[feeds]]\nname = "A"\nurl = "http://a.example/rss"\n'
     if where == "file":
         feeds = 'allow_private = ["10.0.0.1/8"]\n' + feeds

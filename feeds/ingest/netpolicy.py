@@ -12,7 +12,7 @@ layer that turns a host name into a socket. Each host is resolved there once, ev
 address it resolves to is checked, and the socket is opened to a checked address given
 as a literal, so nothing can resolve differently between the check and the connection.
 Every hop of every redirect opens its connection through the same backend, and so does
-every request the :class:`feeds.fetch.Fetcher` makes (feeds, article pages, backfill).
+every request the :class:`feeds.ingest.fetch.Fetcher` makes (feeds, article pages, backfill).
 
 Refused: loopback, private, link-local, multicast, unspecified, reserved and other
 non-public ranges (shared address space, documentation, benchmarking...), in IPv4 and
@@ -178,7 +178,7 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
 
     httpx (0.28) has no public way to hand its transport a network backend, so the
     pool it built is replaced by one built the same way with ours. A test fetches a
-    refused address through :class:`feeds.fetch.Fetcher`, so an httpx release that
+    refused address through :class:`feeds.ingest.fetch.Fetcher`, so an httpx release that
     changed this would fail the tests, not quietly drop the check.
     """
 

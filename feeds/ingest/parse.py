@@ -184,7 +184,7 @@ def struct_to_datetime(value) -> datetime:
 
 def _plain(value: str) -> str:
     """Titles are plain text: unescape entities and drop tags a feed put inside."""
-    from feeds.clean import html_to_text
+    from feeds.ingest.clean import html_to_text
 
     return html_to_text(value or "").replace("\n", " ").strip()
 

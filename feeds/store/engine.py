@@ -14,6 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from feeds.store import storable
+
 
 def utcnow() -> datetime:
     """Naive UTC, the form every stored time takes."""
@@ -65,6 +67,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    storable.install(engine)  # text the database cannot hold is cleaned on the way in
+    return engine

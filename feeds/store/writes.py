@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from feeds.store import schema
 from feeds.store.engine import utcnow
 from feeds.store.rows import ScoreRows, score_rows
+from feeds.store.storable import storable
 
 if TYPE_CHECKING:  # the store reads scores; it never runs the scorer
     from feeds.score.results import ArticleScore
@@ -208,7 +209,8 @@ def bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
 
     On PostgreSQL through psycopg 3 the rows go in with COPY: an executemany there is
     one INSERT per row on the server, and evidence rows come by the hundred per feed.
-    COPY runs on the same connection, inside the caller's transaction.
+    COPY runs on the same connection, inside the caller's transaction; it bypasses
+    the engine's parameter hook, so its text goes through ``storable`` here.
     """
     if not rows:
         return
@@ -222,4 +224,5 @@ def bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
     cursor = conn.connection.driver_connection.cursor()
     with cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([row[name] for name in columns])
+            copy.write_row([storable(value) if isinstance(value, str) else value
+                            for value in (row[name] for name in columns)])

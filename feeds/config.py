@@ -98,6 +98,11 @@ class FeedConfig:
     always_relevant: bool = False
 
 
+# Seconds between two checks that a run still holds its PostgreSQL lock (each write
+# turn checks too).
+LOCK_HEARTBEAT_SECONDS = 5.0
+
+
 @dataclass
 class Settings:
     db_url: str = DEFAULT_DB_URL
@@ -110,6 +115,7 @@ class Settings:
     full_text_per_feed: int = 30
     # Processes for parsing, extraction and scoring; 0 runs them on the event loop.
     workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
+    lock_heartbeat: float = LOCK_HEARTBEAT_SECONDS
 
 
 class ConfigError(ValueError):

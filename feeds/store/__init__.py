@@ -6,7 +6,9 @@ database. Only the refresh job, ``rescore`` and ``demo`` write. Importing it loa
 SQLAlchemy and nothing of the scorer (a test holds it to that).
 
 * ``engine``: URLs, engines, ``utcnow``
-* ``locks``: the one-refresh lock and the write turn
+* ``locks``: the one-refresh lock (watched on PostgreSQL) and the write turn
+* ``faults``: whose fault a database error is (an entry's data, or the database's)
+* ``storable``: the text rule at the store boundary, and the size limits
 * ``migrate``: Alembic, run in code on a connection we hand it
 * ``rows``: a score as table rows (the one statement of that rule)
 * ``writes``: inserts and updates inside the caller's transaction
@@ -14,7 +16,8 @@ SQLAlchemy and nothing of the scorer (a test holds it to that).
 
 from feeds.store import schema
 from feeds.store.engine import make_engine, normalise_url, safe_url, sqlite_path, utcnow
-from feeds.store.locks import LockBusy, refresh_lock, write_turn
+from feeds.store.faults import DatabaseFault, database_fault, is_entry_fault
+from feeds.store.locks import LockBusy, LockLost, RunLock, refresh_lock, write_turn
 from feeds.store.migrate import current_revision, head_revision, migrate
 from feeds.store.rows import ScoreRows, score_rows
 from feeds.store.writes import (
@@ -34,18 +37,23 @@ from feeds.store.writes import (
 )
 
 __all__ = [
+    "DatabaseFault",
     "LockBusy",
+    "LockLost",
     "NewArticle",
+    "RunLock",
     "ScoreRows",
     "bulk_insert",
     "carried_by",
     "current_revision",
+    "database_fault",
     "existing_guids",
     "existing_urls",
     "fingerprint_candidates",
     "finish_run",
     "head_revision",
     "insert_articles",
+    "is_entry_fault",
     "link_feeds",
     "make_engine",
     "migrate",

@@ -80,6 +80,8 @@ refresh_runs = Table(
     Column("feeds_skipped", Integer, nullable=False, server_default="0"),
     Column("new_articles", Integer, nullable=False, server_default="0"),
     Column("kind", String(20), nullable=False, server_default="refresh"),  # refresh | demo
+    # completed | lost-lock | database-error; NULL while running, or if the run was killed
+    Column("outcome", String(20)),
 )
 
 articles = Table(

@@ -1,8 +1,9 @@
 """The ``cambodia-risk`` command. Each subcommand's docstring is its help text.
 
 Exit codes, for schedulers: 0 the run completed (some feeds may have failed; see the
-summary), 1 fatal (the database cannot be reached), 2 bad usage, config or lexicon,
-3 another refresh holds this database's lock.
+summary), 1 fatal (the database cannot be reached, or failed during the run), 2 bad
+usage, config or lexicon, 3 another refresh holds this database's lock, 4 the run lost
+its lock midway (PostgreSQL) and stopped.
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ from feeds.config import (
     load_feeds_file,
 )
 from feeds.lexicon import LexiconError
-from feeds.store import LockBusy, safe_url
+from feeds.store import DatabaseFault, LockBusy, LockLost, safe_url
+from feeds.store.faults import short_reason
 
-EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
+EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED, EXIT_LOST_LOCK = 1, 2, 3, 4
 
 db_option = click.option(
     "--db", "db_url", envvar=ENV_DB, default=DEFAULT_DB_URL, show_default=True,
@@ -69,11 +71,16 @@ def exit_codes(db_url: str, locked: str = "{}") -> Iterator[None]:
         yield
     except LockBusy as exc:
         fail(locked.format(exc), EXIT_LOCKED)
+    except LockLost as exc:
+        fail(str(exc), EXIT_LOST_LOCK)
     except (ConfigError, LexiconError) as exc:
         prefix = "lexicon error: " if isinstance(exc, LexiconError) else ""
         fail(f"{prefix}{exc}", EXIT_USAGE)
+    except DatabaseFault as exc:  # the run stopped; no feed was blamed for it
+        fail(f"cannot use the database {safe_url(db_url)}: {exc}", EXIT_FATAL)
     except (OperationalError, DBAPIError) as exc:
-        fail(f"cannot use the database {safe_url(db_url)}: {exc.orig or exc}", EXIT_FATAL)
+        fail(f"cannot use the database {safe_url(db_url)}: {short_reason(exc.orig or exc)}",
+             EXIT_FATAL)
 
 
 class Duration(click.ParamType):
@@ -121,11 +128,9 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
     """Fetch the feeds once and store new articles, scored."""
     from feeds.ingest.refresh import run_refresh
 
-    try:
+    with exit_codes(db_url):
         feeds_file = load_feeds_file(config_path)
         allow = allow_private_from_env() + feeds_file.allow_private
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
     feeds = feeds_file.feeds
     settings = _settings(db_url, lexicon_dir)
     settings.fetch = replace(settings.fetch, allow_private=allow)
@@ -147,6 +152,8 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
                 click.echo(f"cambodia-risk: {exc}; skipping this round", err=True)
             else:
                 click.echo(summary.to_json() if as_json else summary.line())
+                if summary.outcome == "lost-lock" and every is None:
+                    sys.exit(EXIT_LOST_LOCK)
         if every is None:
             return
         try:

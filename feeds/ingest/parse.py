@@ -90,7 +90,7 @@ def _entry(raw, fetched_at: datetime, feed_language: str | None) -> Entry | None
             content = value
     return Entry(
         link=link,
-        guid=guid[:2000] if guid else None,
+        guid=guid,  # the ingest cuts a GUID too long to store, with a marker
         title=_plain(raw.get("title", "")),
         summary=raw.get("summary", "") or "",
         content=content,
@@ -194,7 +194,7 @@ def _clean_link(value) -> str | None:
         return None
     value = value.strip()
     if re.match(r"^https?://\S+$", value, re.I):
-        return value[:2000]
+        return value  # a link too long to store is the ingest's to refuse, not to cut
     return None
 
 

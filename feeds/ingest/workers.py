@@ -35,27 +35,29 @@ from feeds.ingest.clean import html_to_text
 from feeds.ingest.dedup import store_entries
 from feeds.ingest.extract import extract_text
 from feeds.ingest.parse import ParsedFeed, parse_feed
+from feeds.ingest.salvage import count_note, join_notes, store_in_parts
 from feeds.lexicon import Lexicons, load_lexicons
 from feeds.score import compiled, score_article
 from feeds.score.results import ArticleScore
 from feeds.store import NewArticle
+from feeds.store.storable import MAX_GUID_CHARS, MAX_LINK_BYTES, MAX_TITLE_CHARS, clip
 
-# Longest stored text and title, in characters: a feed cannot fill the database
-# through one entry.
+# Longest stored text, in characters: a feed cannot fill the database through one entry.
 MAX_TEXT_CHARS = 200_000
-MAX_TITLE_CHARS = 1_000
 
 _lexicons: Lexicons | None = None
 _db_url: str | None = None
 _engine: Engine | None = None
+_holder: int | None = None  # the run lock's holder, which every write turn checks
 
 
-def init_worker(lexicon_dir: str, db_url: str | None = None) -> None:
-    global _lexicons, _db_url, _engine
+def init_worker(lexicon_dir: str, db_url: str | None = None, holder: int | None = None
+                ) -> None:
+    global _lexicons, _db_url, _engine, _holder
     die_with_parent()
     _lexicons = load_lexicons(Path(lexicon_dir))
     compiled(_lexicons)  # build the matcher and VADER now, not on the first article
-    _db_url, _engine = db_url, None
+    _db_url, _engine, _holder = db_url, None, holder
 
 
 def worker_engine() -> Engine:
@@ -88,32 +90,69 @@ def die_with_parent() -> None:
         pass  # not Linux: workers still exit when the pool's queue closes
 
 
-def articles_from(parsed: ParsedFeed, feed_id: int, language: str | None
-                  ) -> list[NewArticle]:
+def articles_from(parsed: ParsedFeed, feed_id: int, language: str | None,
+                  skipped: list[str] | None = None) -> list[NewArticle]:
     """Each usable entry as an article candidate: canonical URL, title fingerprint and
-    plain text (the content, else the summary, reduced from markup)."""
+    plain text (the content, else the summary, reduced from markup).
+
+    Titles and GUIDs too long for the database are cut, with a marker. An entry that
+    cannot become an article (a link too long to be its key, or anything that fails on
+    its data) is left out, its reason appended to ``skipped``.
+    """
     articles = []
     for entry in parsed.entries:
-        title = entry.title[:MAX_TITLE_CHARS]
-        url = canonical_url(entry.link) if entry.link else f"urn:feed:{feed_id}:{entry.guid}"
-        articles.append(NewArticle(
-            url=url, link=entry.link or entry.guid, guid=entry.guid,
-            fingerprint=title_fingerprint(title or url), title=title,
-            published_at=entry.published_at, published_estimated=entry.published_estimated,
-            language=language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
-            text=html_to_text(entry.content or entry.summary)[:MAX_TEXT_CHARS],
-        ))
+        try:
+            article = _article(entry, feed_id, language)
+        except Exception as exc:  # one entry's data must not sink its feed
+            article = f"{type(exc).__name__}: {str(exc)[:120]}"
+        if isinstance(article, str):
+            if skipped is not None:
+                skipped.append(f"{_entry_label(entry.guid, entry.link, entry.title)}: "
+                               f"{article}")
+            continue
+        articles.append(article)
     return articles
 
 
+def _article(entry, feed_id: int, language: str | None) -> NewArticle | str:
+    """The entry as an article, or why it cannot be one."""
+    link = entry.link
+    if link and len(link.encode("utf-8", "surrogatepass")) > MAX_LINK_BYTES:
+        return f"link longer than {MAX_LINK_BYTES:,} bytes"
+    title = clip(entry.title, MAX_TITLE_CHARS)
+    guid = clip(entry.guid, MAX_GUID_CHARS) if entry.guid else None
+    url = canonical_url(link) if link else f"urn:feed:{feed_id}:{guid}"
+    if len(url.encode("utf-8", "surrogatepass")) > MAX_LINK_BYTES:
+        return f"link longer than {MAX_LINK_BYTES:,} bytes"
+    return NewArticle(
+        url=url, link=link or guid, guid=guid,
+        fingerprint=title_fingerprint(title or url), title=title,
+        published_at=entry.published_at, published_estimated=entry.published_estimated,
+        language=language or entry.language, summary=entry.summary[:MAX_TEXT_CHARS],
+        text=html_to_text(entry.content or entry.summary)[:MAX_TEXT_CHARS],
+    )
+
+
+def _entry_label(guid: str | None, link: str | None, title: str | None) -> str:
+    """How a skipped entry is named in its feed's note: GUID, else link, else title."""
+    name = guid or link or title or "(untitled)"
+    return f"entry {clip(' '.join(name.split()), 80)!r}"
+
+
+def entry_label(article: NewArticle) -> str:
+    return _entry_label(article.guid, article.link, article.title)
+
+
 def parse_articles(body: bytes, headers: dict[str, str], fetched_at: datetime, feed_id: int,
-                   language: str | None) -> tuple[ParsedFeed, list[NewArticle]]:
-    """Parse a feed into article candidates. The returned ParsedFeed keeps its error and
-    warning but not its entries, which need not travel back to the parent."""
+                   language: str | None) -> tuple[ParsedFeed, list[NewArticle], list[str]]:
+    """Parse a feed into article candidates and the reasons entries were skipped. The
+    returned ParsedFeed keeps its error and warning but not its entries, which need not
+    travel back to the parent."""
     parsed = parse_feed(body, headers, fetched_at)
-    articles = articles_from(parsed, feed_id, language)
+    skipped: list[str] = []
+    articles = articles_from(parsed, feed_id, language, skipped)
     parsed.entries = []
-    return parsed, articles
+    return parsed, articles, skipped
 
 
 def score_many(items: list[tuple[str, str, str | None, bool]]) -> list[ArticleScore]:
@@ -134,40 +173,76 @@ class Stored:
 
     items: int = 0  # entries the feed held
     new_articles: int = 0
-    warning: str | None = None  # the parser's complaint about a feed it could still read
+    skipped: int = 0  # entries left out (their reasons are in the warning)
+    warning: str | None = None  # notes on a feed that could still be read and stored
     error: str | None = None  # the feed could not be read at all; nothing was written
 
 
 def parse_and_store(settings: Settings, cfg: FeedConfig, row: dict, body: bytes,
                     headers: dict[str, str], fetched_at: datetime, health: dict) -> Stored:
     """The whole write side of one fetched feed, in one job: one trip to a worker."""
-    parsed, articles = parse_articles(body, headers, fetched_at, row["id"], cfg.language)
+    parsed, articles, skipped = parse_articles(body, headers, fetched_at, row["id"],
+                                               cfg.language)
     if parsed.error:
         return Stored(error=parsed.error)
-    return store_feed(settings, cfg, row, articles, fetched_at, health, parsed.warning)
+    return store_feed(settings, cfg, row, articles, fetched_at, health, parsed.warning,
+                      skipped)
 
 
 def store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
-               fetched_at: datetime, health: dict, warning: str | None = None) -> Stored:
+               fetched_at: datetime, health: dict, warning: str | None = None,
+               skipped: list[str] | tuple = ()) -> Stored:
     """Score what looks new, then plan, write and record the feed's health in one
     transaction, holding the write turn.
 
     What looks new is decided by URL alone before the turn is taken, so no other worker
     waits while this one scores; a copy the plan then catches by GUID or fingerprint
-    only costs a wasted score. ``health`` holds the feed row's new values.
+    only costs a wasted score. ``health`` holds the feed row's new values. Entries the
+    database refuses are skipped (``feeds.ingest.salvage``) and named, with the ones
+    ``skipped`` already names, in the feed's note. A fault of the database itself is
+    raised as ``store.DatabaseFault``, and a lost run lock as ``store.LockLost``, for the
+    run to stop on; neither is this feed's failure.
     """
+    try:
+        return _store_feed(settings, cfg, row, articles, fetched_at, health, warning,
+                           list(skipped))
+    except Exception as exc:
+        fault = store.database_fault(exc)
+        if fault is not None:
+            raise fault from None
+        raise
+
+
+def _store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
+                fetched_at: datetime, health: dict, warning: str | None,
+                skipped: list[str]) -> Stored:
     engine = worker_engine()
     with engine.connect() as conn:
         known = store.existing_urls(conn, (a.url for a in articles))
     fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
     scores = score_many([(a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
     ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
-    with store.write_turn(engine) as conn:
-        new = store_entries(conn, settings, cfg, row, articles, fetched_at, _lexicons,
-                            ready=ready)
-        store.update_feed(conn, row["id"], **health, last_error=warning,
-                          item_count=len(articles))
-    return Stored(items=len(articles), new_articles=new, warning=warning)
+    items = len(articles) + len(skipped)
+
+    def store_part(conn, part: list[NewArticle]) -> int:
+        return store_entries(conn, settings, cfg, row, part, fetched_at, _lexicons,
+                             ready=ready)
+
+    note = join_notes(warning, count_note(skipped, "entry skipped", "entries skipped"))
+    try:
+        with store.write_turn(engine, _holder) as conn:  # all at once, the usual case
+            new = store_part(conn, articles)
+            store.update_feed(conn, row["id"], **health, last_error=note, item_count=items)
+        return Stored(items=items, new_articles=new, skipped=len(skipped), warning=note)
+    except Exception as exc:
+        if not store.is_entry_fault(exc):
+            raise
+    new, refused = store_in_parts(engine, _holder, store_part, articles, entry_label)
+    skipped += refused
+    note = join_notes(warning, count_note(skipped, "entry skipped", "entries skipped"))
+    with store.write_turn(engine, _holder) as conn:
+        store.update_feed(conn, row["id"], **health, last_error=note, item_count=items)
+    return Stored(items=items, new_articles=new, skipped=len(skipped), warning=note)
 
 
 class WorkerDied(RuntimeError):
@@ -185,6 +260,9 @@ class CpuPool:
     re-run the parent's ``__main__`` in every worker, which breaks when the refresh is
     called from a host such as a test runner or a notebook.
 
+    ``holder`` is the run lock's holder (``store.RunLock.holder``), which every write
+    turn of the jobs checks before writing.
+
     Each worker opens its own connection to ``settings.db_url``; an in-memory SQLite
     database exists in this process alone, so it is always served inline, through
     ``engine``.
@@ -196,7 +274,8 @@ class CpuPool:
     ``WorkerDied``.
     """
 
-    def __init__(self, settings: Settings, lexicons: Lexicons, engine: Engine) -> None:
+    def __init__(self, settings: Settings, lexicons: Lexicons, engine: Engine,
+                 holder: int | None = None) -> None:
         in_memory = engine.dialect.name == "sqlite" and store.sqlite_path(settings.db_url) is None
         self.workers = 0 if in_memory else settings.workers
         self._settings = settings
@@ -205,13 +284,14 @@ class CpuPool:
         self._executor: ProcessPoolExecutor | None = None
         self._alone = asyncio.Semaphore(max(1, self.workers))
         if self.workers == 0:
-            global _lexicons, _engine
-            _lexicons, _engine = lexicons, engine
+            global _lexicons, _engine, _holder
+            _lexicons, _engine, _holder = lexicons, engine, holder
+        self._holder = holder
 
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=self._context, initializer=init_worker,
-            initargs=(str(self._settings.lexicon_dir), self._settings.db_url))
+            initargs=(str(self._settings.lexicon_dir), self._settings.db_url, self._holder))
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -245,11 +325,11 @@ class CpuPool:
             pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        global _engine
+        global _engine, _holder
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
         if self.workers == 0:
-            _engine = None  # the caller disposes of it
+            _engine, _holder = None, None  # the caller disposes of the engine
 
     def __enter__(self) -> CpuPool:
         return self

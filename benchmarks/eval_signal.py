@@ -71,6 +71,7 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
     tone = Counter()
     tone_by_cat = defaultdict(Counter)
     other = Counter()
+    by_language = defaultdict(Counter)
     for label in labels:
         record = records.get((label["source"], label["locator"]))
         if record is None:
@@ -80,6 +81,9 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
         result, sents = score(title, text)
         where = _where(label) | {"title": title}
         gold = label["relevant"]
+        by_language[label["language"]]["right" if result.relevant == gold else "wrong"] += 1
+        if label["language"] not in SCORED_LANGUAGES:
+            other["total"] += 1
         if result.relevant and gold:
             rel["tp"] += 1
         elif result.relevant != gold:
@@ -109,7 +113,8 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
                                "sentiment": result.sentiment})
     figures = {"relevance": rel, "categories": cat, "actors": act,
                "risk": risk_scores, "tone": tone, "tone_by_category": tone_by_cat,
-               "other_language_items": other["items"]}
+               "other_language_items": other["items"], "other_language_total": other["total"],
+               "relevance_by_language": by_language}
     return figures, errors
 
 
@@ -195,8 +200,30 @@ def report(figures: dict, n_items: int, n_missing: int) -> list[str]:
         n = tc["agree"] + tc["n"]
         lines.append(f"  {c:<22} {_fmt(tc['agree'] / n)}   ({tc['agree']}/{n})")
     lines.append(f"Other-language items with an English or Khmer risk term: "
-                 f"{figures['other_language_items']}   goal {GOALS['other_language_terms']}")
+                 f"{figures['other_language_items']} of {figures['other_language_total']}"
+                 f"   goal {GOALS['other_language_terms']}")
+    langs = figures["relevance_by_language"]
+    lines.append("Relevance right by language: " + ", ".join(
+        f"{code} {c['right']}/{c['right'] + c['wrong']}" for code, c in sorted(langs.items())))
     return lines
+
+
+def patterns(errors: list[dict], top: int = 8) -> list[str]:
+    """The commonest causes, so the lexicon editor knows where to start."""
+    terms = Counter()
+    for e in errors:
+        if e["kind"] == "false category":
+            terms.update(f"{t} ({e['category']})" for t in e["terms"])
+    missed = [e for e in errors if e["kind"] == "missed actor"]
+    unlisted = sum(1 for e in missed if not e["in_lexicon"])
+    false_actors = Counter(e["actor"] for e in errors if e["kind"] == "false actor")
+    return [
+        "Terms behind most false categories: "
+        + ", ".join(f"{t} {n}" for t, n in terms.most_common(top)),
+        f"Missed actors: {len(missed)}, of which {unlisted} are not in actors.toml",
+        "Most frequent false actors: "
+        + ", ".join(f"{a} {n}" for a, n in false_actors.most_common(5)),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     score, facts = make_scorer(args.lexicons)
     figures, errors = evaluate(labels, records, score, facts)
     missing = sum(1 for e in errors if e["kind"] == "text not found")
-    print("\n".join(report(figures, len(labels) - missing, missing)))
+    print("\n".join(report(figures, len(labels) - missing, missing) + patterns(errors)))
     args.errors.parent.mkdir(parents=True, exist_ok=True)
     with args.errors.open("w", encoding="utf-8") as f:
         for e in errors:

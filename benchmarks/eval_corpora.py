@@ -114,8 +114,9 @@ def _feed(path: Path, source: str) -> Iterator[Record]:
 
     parsed = feedparser.parse(path.read_bytes())
     for i, e in enumerate(parsed.entries):
-        content = e.get("content")
-        markup = content[0].get("value", "") if content else e.get("summary", "")
+        # as feeds.parse does: the longest content block, else the summary
+        blocks = [b.get("value") or "" for b in e.get("content") or []]
+        markup = max(blocks, key=len) if any(blocks) else e.get("summary", "")
         yield Record(source, str(i), (e.get("link") or "").strip(), e.get("title") or "",
                      plain_text(markup))
 

@@ -5,7 +5,9 @@ them goes through the functions below, so a change of interface is fixed here an
 nowhere else. ``make_scorer`` calls ``score_article`` the way the refresh job does
 (``feeds.workers.score_many``): title, plain text, the loaded lexicons, the feed's
 declared language (none here: the corpora are not feeds, and the language is part of
-what is being judged) and ``always_relevant`` off.
+what is being judged) and ``always_relevant`` off. The corpus articles are already
+plain text and are scored as they are; entries of the saved feeds go through the same
+markup-to-text step as a feed entry in the refresh job (``plain_text``).
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
     risk_scores = defaultdict(list)
     tone = Counter()
     tone_by_cat = defaultdict(Counter)
+    tone_pairs = Counter()  # (label, scored)
     other = Counter()
     by_language = defaultdict(Counter)
     for label in labels:
@@ -104,8 +105,10 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
         _actors(label, result, sents, facts, where, act, errors)
         risk_scores[label["risk"]].append(result.risk_score)
         if label["language"] == "en" and label["tone"] and result.sentiment is not None:
-            hit = tone_of(result.sentiment) == label["tone"]
+            scored_tone = tone_of(result.sentiment)
+            hit = scored_tone == label["tone"]
             tone["agree" if hit else "n"] += 1
+            tone_pairs[(label["tone"], scored_tone)] += 1
             for c in label["categories"] or ["(none)"]:
                 tone_by_cat[c]["agree" if hit else "n"] += 1
             if not hit:
@@ -113,6 +116,7 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
                                "sentiment": result.sentiment})
     figures = {"relevance": rel, "categories": cat, "actors": act,
                "risk": risk_scores, "tone": tone, "tone_by_category": tone_by_cat,
+               "tone_pairs": tone_pairs,
                "other_language_items": other["items"], "other_language_total": other["total"],
                "relevance_by_language": by_language}
     return figures, errors
@@ -195,6 +199,9 @@ def report(figures: dict, n_items: int, n_missing: int) -> list[str]:
     n = t["agree"] + t["n"]
     lines.append(f"Tone agreement (English) {_fmt(t['agree'] / n if n else None)}   "
                  f"({t['agree']}/{n})   goal >= {GOALS['tone']:.2f}")
+    wrong = [(pair, k) for pair, k in figures["tone_pairs"].most_common() if pair[0] != pair[1]]
+    lines.append("  disagreements (label -> scored): "
+                 + ", ".join(f"{a} -> {b} {k}" for (a, b), k in wrong))
     for c in sorted(figures["tone_by_category"]):
         tc = figures["tone_by_category"][c]
         n = tc["agree"] + tc["n"]

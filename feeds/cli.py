@@ -24,6 +24,7 @@ from feeds.config import (
     DEFAULT_DB_URL,
     ENV_CONFIG,
     ENV_DB,
+    ENV_LEXICONS,
     LEXICON_DIR,
     PROJECT_ROOT,
     ConfigError,
@@ -45,9 +46,9 @@ config_option = click.option(
     help=f"Feeds list, TOML (env {ENV_CONFIG}).",
 )
 lexicon_option = click.option(
-    "--lexicons", "lexicon_dir", envvar="CAMBODIA_RISK_LEXICONS", default=str(LEXICON_DIR),
+    "--lexicons", "lexicon_dir", envvar=ENV_LEXICONS, default=str(LEXICON_DIR),
     show_default=True, type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of lexicon files (terms, actors, places, sentiment).",
+    help=f"Folder of lexicon files: terms, actors, places, sentiment (env {ENV_LEXICONS}).",
 )
 
 

@@ -1,4 +1,4 @@
-"""Every database read the dashboard makes, as small DataFrames.
+"""Every database read the dashboard makes: SQL in, small DataFrames out.
 
 Rules that keep the dashboard fast at a million articles:
 
@@ -10,15 +10,16 @@ Rules that keep the dashboard fast at a million articles:
   primary keys; source filters go through ``feed_id``.
 * SQLAlchemy Core only, so the same code runs on SQLite and PostgreSQL.
 
-Functions take a ``Connection`` and ``Filters`` and know nothing about Streamlit; the
-page scripts call them through cached wrappers in ``dashboard.ui``.
+Functions take a ``Connection`` and ``Filters``, return DataFrames (or small dicts) and
+know nothing about Streamlit; the page scripts call them through the cached wrappers in
+``dashboard.data``. Shaping that needs no database (KPIs, rolling series, weekly
+roll-ups, alert tables) lives in ``dashboard.series``.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -39,6 +40,15 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.filters import Filters, KnownValues
+from dashboard.series import (
+    ALERT_BASELINE_WEEKS,
+    ALERT_RECENT_DAYS,
+    DAILY_COLUMNS,
+    RESCORE,
+    alert_table,
+    label_runs,
+    summarise_sources,
+)
 from feeds import schema
 
 A = schema.articles
@@ -52,20 +62,7 @@ RR = schema.refresh_runs
 
 HIGH_RISK = 60.0  # risk_score at or above which an article counts as high-risk
 NEGATIVE = -0.05  # sentiment at or below which a scored article counts as negative
-SMOOTH_DAYS = 7  # rolling window of the smoothed risk index
-ALERT_RECENT_DAYS = 7  # the "last week" of the window an alert looks at
-ALERT_BASELINE_WEEKS = 4  # the weeks before it that set the baseline
-ALERT_MIN_RATIO = 2.0  # recent count / baseline weekly mean
-ALERT_MIN_COUNT = 3  # recent articles needed before anything is an alert
 ARTICLE_LIMIT = 500  # rows the Articles table shows (newest first)
-
-RESCORE = "rescore"  # refresh_runs.kind of `cambodia-risk rescore` (scores only, no fetch)
-RUN_KIND_LABELS = {
-    "refresh": "Refresh",
-    "demo": "Demo load",
-    RESCORE: "Rescore",
-}
-
 REQUIRED_TABLES = ("articles", "feeds", "refresh_runs", "article_categories", "article_actors")
 
 
@@ -244,8 +241,6 @@ def _as_date(value) -> date | None:
 
 # --- overview ------------------------------------------------------------------------------
 
-DAILY_COLUMNS = ["day", "articles", "risk_sum", "risk_n", "high", "sent_sum", "sent_n", "negative"]
-
 
 def daily_stats(
     conn: Connection, f: Filters, start: date | None = None, end: date | None = None
@@ -276,115 +271,6 @@ def daily_stats(
     for col in DAILY_COLUMNS[1:]:
         df[col] = pd.to_numeric(df[col]).fillna(0).astype(float)
     return df
-
-
-def _summary(rows: pd.DataFrame) -> dict:
-    n = float(rows["articles"].sum()) if len(rows) else 0.0
-    risk_n = float(rows["risk_n"].sum()) if len(rows) else 0.0
-    sent_n = float(rows["sent_n"].sum()) if len(rows) else 0.0
-    return {
-        "articles": int(n),
-        "mean_risk": float(rows["risk_sum"].sum()) / risk_n if risk_n else None,
-        "share_negative": float(rows["negative"].sum()) / sent_n if sent_n else None,
-        "high_risk": int(rows["high"].sum()) if len(rows) else 0,
-        "mean_sentiment": float(rows["sent_sum"].sum()) / sent_n if sent_n else None,
-    }
-
-
-def kpis(daily: pd.DataFrame, f: Filters) -> dict:
-    """KPIs of the window and of the previous window of equal length.
-
-    ``daily`` must cover both windows (``daily_stats`` from the previous start).
-    Returns ``{"current": {...}, "previous": {...}, "previous_window": (start, end)}``.
-    """
-    prev_start, prev_end = f.previous_window()
-    day = daily["day"].dt.date if len(daily) else pd.Series([], dtype=object)
-    current = daily[(day >= f.start) & (day <= f.end)] if len(daily) else daily
-    previous = daily[(day >= prev_start) & (day <= prev_end)] if len(daily) else daily
-    return {
-        "current": _summary(current),
-        "previous": _summary(previous),
-        "previous_window": (prev_start, prev_end),
-    }
-
-
-def delta(current, previous):
-    """current - previous, or None when either is missing."""
-    if current is None or previous is None:
-        return None
-    return current - previous
-
-
-def _full_days(daily: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D", name="day")
-    out = daily.set_index("day").reindex(days, fill_value=0.0).reset_index()
-    return out
-
-
-def risk_series(
-    daily: pd.DataFrame, start: date, end: date, smooth_days: int = SMOOTH_DAYS
-) -> pd.DataFrame:
-    """Daily risk index: mean risk per day plus its ``smooth_days`` rolling mean.
-
-    The rolling mean weighs days by their article counts (sum of risk / sum of
-    articles over the trailing days), so a quiet day with one article does not swing it.
-    Columns: day, articles, mean_risk, smoothed, high.
-    """
-    full = _full_days(daily, start - timedelta(days=smooth_days - 1), end)
-    roll_sum = full["risk_sum"].rolling(smooth_days, min_periods=1).sum()
-    roll_n = full["risk_n"].rolling(smooth_days, min_periods=1).sum()
-    full["smoothed"] = (roll_sum / roll_n.where(roll_n > 0)).round(2)
-    full["mean_risk"] = (full["risk_sum"] / full["risk_n"].where(full["risk_n"] > 0)).round(2)
-    full = full[full["day"] >= pd.Timestamp(start)].reset_index(drop=True)
-    full["articles"] = full["articles"].astype(int)
-    full["high"] = full["high"].astype(int)
-    return full[["day", "articles", "mean_risk", "smoothed", "high"]]
-
-
-def weekly(daily: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Daily sums rolled up to weeks starting on Monday (the first may be partial).
-
-    Columns: day (week start), articles, mean_risk, smoothed (= mean_risk), high,
-    mean_sentiment, share_negative.
-    """
-    full = _full_days(daily, start, end)
-    full["week"] = full["day"] - pd.to_timedelta(full["day"].dt.day_of_week, unit="D")
-    g = full.groupby("week", as_index=False)[DAILY_COLUMNS[1:]].sum()
-    g = g.rename(columns={"week": "day"})
-    return _with_means(g)
-
-
-def _with_means(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out["mean_risk"] = (out["risk_sum"] / out["risk_n"].where(out["risk_n"] > 0)).round(2)
-    out["smoothed"] = out["mean_risk"]
-    out["mean_sentiment"] = (out["sent_sum"] / out["sent_n"].where(out["sent_n"] > 0)).round(3)
-    out["share_negative"] = (out["negative"] / out["sent_n"].where(out["sent_n"] > 0)).round(3)
-    out["articles"] = out["articles"].astype(int)
-    out["high"] = out["high"].astype(int)
-    return out[
-        ["day", "articles", "mean_risk", "smoothed", "high", "mean_sentiment", "share_negative"]
-    ]
-
-
-def sentiment_series(
-    daily: pd.DataFrame, start: date, end: date, smooth_days: int = SMOOTH_DAYS
-) -> pd.DataFrame:
-    """Daily sentiment, smoothed over the trailing ``smooth_days`` like the risk index.
-
-    mean_sentiment and share_negative are rolling, weighted by scored articles (one
-    article a day would otherwise swing share_negative between 0 and 1).
-    Columns: day, articles, scored, mean_sentiment, share_negative.
-    """
-    full = _full_days(daily, start - timedelta(days=smooth_days - 1), end)
-    roll = full[["sent_sum", "sent_n", "negative"]].rolling(smooth_days, min_periods=1).sum()
-    scored = roll["sent_n"].where(roll["sent_n"] > 0)
-    full["mean_sentiment"] = (roll["sent_sum"] / scored).round(3)
-    full["share_negative"] = (roll["negative"] / scored).round(3)
-    full["scored"] = full["sent_n"].astype(int)
-    full["articles"] = full["articles"].astype(int)
-    full = full[full["day"] >= pd.Timestamp(start)].reset_index(drop=True)
-    return full[["day", "articles", "scored", "mean_sentiment", "share_negative"]]
 
 
 def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
@@ -418,15 +304,6 @@ def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
     return long.sort_values(["day", "category"]).reset_index(drop=True)[cols]
 
 
-def category_weekly(cat_daily: pd.DataFrame) -> pd.DataFrame:
-    """``category_daily`` summed to Monday-start weeks."""
-    if cat_daily.empty:
-        return cat_daily.copy()
-    df = cat_daily.copy()
-    df["day"] = df["day"] - pd.to_timedelta(df["day"].dt.day_of_week, unit="D")
-    return df.groupby(["day", "category"], as_index=False)[["articles"]].sum()
-
-
 def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
     end = f.end
     recent_from = end - timedelta(days=ALERT_RECENT_DAYS - 1)
@@ -445,36 +322,6 @@ def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "recent", "baseline_total"])
 
 
-def alert_table(
-    counts: pd.DataFrame,
-    kind: str,
-    *,
-    min_ratio: float = ALERT_MIN_RATIO,
-    min_count: int = ALERT_MIN_COUNT,
-    baseline_weeks: int = ALERT_BASELINE_WEEKS,
-) -> pd.DataFrame:
-    """Keys whose recent count jumped against their own weekly baseline.
-
-    ``counts`` has key, recent (last 7 days), baseline_total (the preceding weeks).
-    Returns kind, key, recent, baseline (weekly mean), ratio (inf when new), sorted by
-    ratio then count, strongest first.
-    """
-    cols = ["kind", "key", "recent", "baseline", "ratio"]
-    if counts.empty:
-        return pd.DataFrame(columns=cols)
-    df = counts.copy()
-    df["recent"] = pd.to_numeric(df["recent"]).astype(int)
-    df["baseline"] = pd.to_numeric(df["baseline_total"]).astype(float) / baseline_weeks
-    df["ratio"] = [
-        r / b if b > 0 else math.inf for r, b in zip(df["recent"], df["baseline"], strict=True)
-    ]
-    df = df[(df["recent"] >= min_count) & (df["ratio"] >= min_ratio)].copy()
-    df["kind"] = kind
-    df["baseline"] = df["baseline"].round(2)
-    df = df.sort_values(["ratio", "recent", "key"], ascending=[False, False, True])
-    return df[cols].reset_index(drop=True)
-
-
 def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
     """Category and actor alerts for the last week of the window (see ``alert_table``)."""
     cats = _alert_counts(conn, f, AC.c.category, A.join(AC, AC.c.article_id == A.c.id))
@@ -484,11 +331,6 @@ def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["kind", "key", "recent", "baseline", "ratio"])
     return pd.concat(parts, ignore_index=True)
-
-
-def alert_window(f: Filters) -> tuple[date, date]:
-    """The days an alert's "recent" count covers."""
-    return f.end - timedelta(days=ALERT_RECENT_DAYS - 1), f.end
 
 
 # --- actors --------------------------------------------------------------------------------
@@ -550,25 +392,6 @@ def actor_timeline(conn: Connection, f: Filters, actor: str) -> pd.DataFrame:
     df["sentiment"] = pd.to_numeric(df["sentiment"]).astype(float).round(3)
     df["mean_risk"] = pd.to_numeric(df["mean_risk"]).astype(float).round(2)
     return df
-
-
-def timeline_weekly(timeline: pd.DataFrame) -> pd.DataFrame:
-    """``actor_timeline`` summed to Monday-start weeks, sentiment weighted by mentions."""
-    cols = ["day", "articles", "mentions", "sentiment"]
-    if timeline.empty:
-        return pd.DataFrame(columns=cols)
-    df = timeline.copy()
-    df["day"] = df["day"] - pd.to_timedelta(df["day"].dt.day_of_week, unit="D")
-    rated = df["sentiment"].notna()
-    df["weighted"] = (df["sentiment"] * df["mentions"]).where(rated, 0.0)
-    df["weight"] = df["mentions"].where(rated, 0)
-    g = df.groupby("day", as_index=False)[["articles", "mentions", "weighted", "weight"]].sum()
-    g["sentiment"] = (g["weighted"] / g["weight"].where(g["weight"] > 0)).round(3)
-    return g[cols]
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def comentions(conn: Connection, f: Filters, actors: list[str]) -> pd.DataFrame:
@@ -816,7 +639,6 @@ FEED_COLUMNS = [
     "articles",
     "url",
 ]
-STAT_COLUMNS = ["source", "articles", "mean_risk", "share_high", "mean_sentiment", "share_negative"]
 
 
 def feed_stats(conn: Connection, f: Filters) -> pd.DataFrame:
@@ -888,21 +710,6 @@ def source_stats(conn: Connection, f: Filters, stats: pd.DataFrame | None = None
     return summarise_sources(stats, names)
 
 
-def summarise_sources(stats: pd.DataFrame, names: dict) -> pd.DataFrame:
-    if stats.empty:
-        return pd.DataFrame(columns=STAT_COLUMNS)
-    df = stats.copy()
-    df["source"] = [names.get(i, f"feed {i}") for i in df["feed_id"]]
-    scored = df["scored"].where(df["scored"] > 0)
-    df["share_negative"] = (df["negative"] / scored).round(3)
-    df["share_high"] = (df["high"] / df["articles"]).round(3)
-    df["mean_risk"] = df["mean_risk"].round(2)
-    df["mean_sentiment"] = df["mean_sentiment"].round(3)
-    df["articles"] = df["articles"].astype(int)
-    df = df.sort_values(["articles", "source"], ascending=[False, True])
-    return df[STAT_COLUMNS].reset_index(drop=True)
-
-
 def sources_page(conn: Connection, f: Filters) -> dict:
     """Everything the Sources page shows, with one pass over the window."""
     stats = feed_stats(conn, f)
@@ -928,22 +735,6 @@ RUN_COLUMNS = [
     "feeds_skipped",
     "new_articles",
 ]
-
-
-def label_runs(runs: pd.DataFrame, latest_id: int | None) -> pd.DataFrame:
-    """Add ``state``: finished, running (the newest run, unfinished) or interrupted
-    (an unfinished run that a newer run followed: it was killed)."""
-    df = runs.copy()
-    states = []
-    for run_id, finished in zip(df["id"], df["finished_at"], strict=True):
-        if finished is not None and not pd.isna(finished):
-            states.append("finished")
-        elif latest_id is not None and run_id == latest_id:
-            states.append("running")
-        else:
-            states.append("interrupted")
-    df["state"] = states
-    return df
 
 
 def refresh_runs(conn: Connection, limit: int = 30) -> pd.DataFrame:
@@ -986,25 +777,3 @@ def refresh_runs(conn: Connection, limit: int = 30) -> pd.DataFrame:
         for st, fin in zip(df["started_at"], df["finished_at"], strict=True)
     ]
     return df[RUN_COLUMNS]
-
-
-FEED_COUNTERS = ["feeds_ok", "feeds_failed", "feeds_unchanged", "feeds_skipped", "new_articles"]
-
-
-def run_kind_label(kind) -> str:
-    """How the runs table names a run kind: Refresh, Demo load, Rescore (others as is)."""
-    if kind is None or (isinstance(kind, float) and kind != kind):
-        return "–"
-    return RUN_KIND_LABELS.get(str(kind), str(kind).replace("_", " ").capitalize())
-
-
-def runs_for_display(runs: pd.DataFrame) -> pd.DataFrame:
-    """``refresh_runs`` for the Sources page: kinds named, and the feed counters blanked
-    for rescore runs, which fetch nothing (their zeros would read as an empty refresh)."""
-    df = runs.copy()
-    rescore = df["kind"].eq(RESCORE)
-    df["kind"] = [run_kind_label(k) for k in df["kind"]]
-    for col in FEED_COUNTERS:
-        if col in df.columns:
-            df[col] = df[col].astype("Int64").mask(rescore)
-    return df

@@ -55,15 +55,6 @@ FEEDS = ("Khmer Times", "Phnom Penh Post", "CamboJA News", "Kiripost")
 HEALTHY_FEEDS = FEEDS[:2]
 FAILING_FEED = FEEDS[2]
 NEW_FEED = FEEDS[3]
-CATEGORIES = (
-    "security_military",
-    "sanctions_trade",
-    "arrests_legal",
-    "unrest_protest",
-    "political_crisis",
-    "land_labour",
-    "media_civil_society",
-)
 LEXICON_VERSION = "fixture-1"
 RISK_PER_POINT = 8.0
 

@@ -170,6 +170,27 @@ def test_every_page_renders(app, page, title):
     assert_no_raw_markup(at)
 
 
+def test_set_up_runs_once_per_script_run_and_only_in_the_entry(app, monkeypatch):
+    """The entry prepares the shared context once; a page only takes it over. Every
+    page file is registered by the entry, and none sits where Streamlit would find it
+    by itself (a ``pages/`` folder beside the entry)."""
+    from dashboard import sidebar
+
+    calls = []
+    real = sidebar.prepare
+    monkeypatch.setattr(sidebar, "prepare", lambda: calls.append(1) or real())
+    at = run(app)
+    for page in PAGES[1:]:
+        calls.clear()
+        at.switch_page(page).run()
+        assert not at.exception
+        assert len(calls) == 1, page
+    registered = {Path(str(p["script_path"])).name for p in at._registered_pages.values()}
+    assert registered == {Path(p).name for p in PAGES}
+    assert registered == {p.name for p in (APP.parent / "app_pages").glob("*.py")}
+    assert not (APP.parent / "pages").exists()
+
+
 def test_actors_page(app):
     at = run(app, "app_pages/actors.py")
     assert at.selectbox(key="actor_focus").value  # the top actor by default

@@ -81,20 +81,30 @@ def test_second_concurrent_run_exits_3(tmp_path, feed_server, sqlite_db):  # noq
 
 def test_unreachable_database_exits_1(tmp_path, feed_server):
     config = write_config(tmp_path, feed_server, [("A", "/a.xml")])
-    result = run("refresh", "--config", config,
-                 "--db", "postgresql://postgres@127.0.0.1:1/nowhere")
+    result = run("refresh", "--config", config, "--db", "postgresql://postgres@127.0.0.1:1/nowhere")
     assert result.exit_code == 1
     assert "cannot use the database" in result.output
 
 
 @pytest.fixture
 def filled_db(tmp_path, feed_server, db_url):  # noqa: F811
-    entries = [story(1), story(2),
-               item("Indonesia volcano erupts", "https://else.example.org/v", guid="v",
-                    description="A volcano in Java erupted; villages were evacuated."),
-               item("Later story about Hun Manet", "https://news.example.org/late", guid="l",
-                    description="Prime Minister Hun Manet visited Siem Reap.",
-                    published=__import__("datetime").datetime(2025, 1, 5, 9, 0))]
+    entries = [
+        story(1),
+        story(2),
+        item(
+            "Indonesia volcano erupts",
+            "https://else.example.org/v",
+            guid="v",
+            description="A volcano in Java erupted; villages were evacuated.",
+        ),
+        item(
+            "Later story about Hun Manet",
+            "https://news.example.org/late",
+            guid="l",
+            description="Prime Minister Hun Manet visited Siem Reap.",
+            published=__import__("datetime").datetime(2025, 1, 5, 9, 0),
+        ),
+    ]
     feed_server.add("/a.xml", rss(entries))
     config = write_config(tmp_path, feed_server, [("A", "/a.xml")])
     assert run("refresh", "--config", config, "--db", db_url).exit_code == 0
@@ -106,8 +116,17 @@ def test_export_jsonl_fields(filled_db):
     records = [json.loads(line) for line in result.output.splitlines()]
     assert len(records) == 3  # the volcano story is not about Cambodia
     first = records[0]
-    assert list(first) == ["url", "title", "source", "published", "language", "sentiment",
-                           "risk_score", "risk_terms", "actors"]
+    assert list(first) == [
+        "url",
+        "title",
+        "source",
+        "published",
+        "language",
+        "sentiment",
+        "risk_score",
+        "risk_terms",
+        "actors",
+    ]
     assert first["published"].endswith("Z") and first["source"] == "A"
     assert isinstance(first["risk_terms"], dict) and isinstance(first["actors"], list)
     assert any("security_military" in r["risk_terms"] for r in records)
@@ -116,20 +135,25 @@ def test_export_jsonl_fields(filled_db):
 
 
 def test_export_filters_and_text(filled_db, tmp_path):
-    assert len(run("export", "--db", filled_db, "--format", "jsonl", "--all")
-               .output.splitlines()) == 4
+    assert (
+        len(run("export", "--db", filled_db, "--format", "jsonl", "--all").output.splitlines()) == 4
+    )
     out = tmp_path / "x.csv"
-    result = run("export", "--db", filled_db, "--since", "2025-01-01", "--with-text",
-                 "--out", str(out))
+    result = run(
+        "export", "--db", filled_db, "--since", "2025-01-01", "--with-text", "--out", str(out)
+    )
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["url"] for r in rows] == ["https://news.example.org/late"]
     assert "Siem Reap" in rows[0]["text"] and json.loads(rows[0]["actors"])
     until = run("export", "--db", filled_db, "--format", "jsonl", "--until", "2024-05-02")
     assert [json.loads(x)["url"] for x in until.output.splitlines()] == [
-        "https://news.example.org/2024/story-1"]
-    assert run("export", "--db", filled_db, "--since", "2025-01-01",
-               "--until", "2024-01-01").exit_code == 2
+        "https://news.example.org/2024/story-1"
+    ]
+    assert (
+        run("export", "--db", filled_db, "--since", "2025-01-01", "--until", "2024-01-01").exit_code
+        == 2
+    )
 
 
 def test_demo_is_idempotent(db_url):  # noqa: F811
@@ -139,8 +163,11 @@ def test_demo_is_idempotent(db_url):  # noqa: F811
 
     def snapshot():
         with engine.connect() as conn:
-            return conn.execute(select(schema.articles.c.url, schema.articles.c.risk_score)
-                                .order_by(schema.articles.c.url)).all()
+            return conn.execute(
+                select(schema.articles.c.url, schema.articles.c.risk_score).order_by(
+                    schema.articles.c.url
+                )
+            ).all()
 
     before = snapshot()
     assert len(before) >= 200
@@ -148,11 +175,19 @@ def test_demo_is_idempotent(db_url):  # noqa: F811
     assert second.exit_code == 0 and "0 new articles" in second.output
     assert snapshot() == before
     with engine.connect() as conn:
-        relevant = conn.execute(select(func.count()).select_from(schema.articles)
-                                .where(schema.articles.c.relevant.is_(True))).scalar()
-        dup_carried = conn.execute(select(func.count()).select_from(
-            select(schema.article_feeds.c.article_id).group_by(
-                schema.article_feeds.c.article_id).having(func.count() > 1).subquery())).scalar()
+        relevant = conn.execute(
+            select(func.count())
+            .select_from(schema.articles)
+            .where(schema.articles.c.relevant.is_(True))
+        ).scalar()
+        dup_carried = conn.execute(
+            select(func.count()).select_from(
+                select(schema.article_feeds.c.article_id)
+                .group_by(schema.article_feeds.c.article_id)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        ).scalar()
     engine.dispose()
     assert relevant < len(before)  # the non-Cambodia items are flagged, not dropped
     assert dup_carried >= 5  # syndicated copies were recognised
@@ -167,16 +202,19 @@ def test_rescore_applies_edited_lexicon(tmp_path, filled_db):
 
     def volcano_relevant():
         with engine.connect() as conn:
-            return conn.execute(select(schema.articles.c.relevant)
-                                .where(schema.articles.c.url.like("%/v"))).scalar()
+            return conn.execute(
+                select(schema.articles.c.relevant).where(schema.articles.c.url.like("%/v"))
+            ).scalar()
 
     assert volcano_relevant() is False
     edited = tmp_path / "lexicons"
     shutil.copytree(LEXICON_DIR, edited)
     places = edited / "places.toml"
     # An analyst adds a place: the volcano story now counts as relevant.
-    places.write_text(places.read_text(encoding="utf-8")
-                      + '\n[[place]]\nname = "Java"\nkind = "town"\n', encoding="utf-8")
+    places.write_text(
+        places.read_text(encoding="utf-8") + '\n[[place]]\nname = "Java"\nkind = "town"\n',
+        encoding="utf-8",
+    )
     result = run("rescore", "--db", filled_db, "--lexicons", str(edited), "--workers", "2")
     assert result.exit_code == 0, result.output
     assert "rescored 4 articles" in result.output
@@ -206,14 +244,19 @@ def test_dashboard_command_loads_demo_and_serves(tmp_path):
         port = sock.getsockname()[1]
     url = f"sqlite:///{tmp_path / 'first-run.db'}"
     exe = str(Path(sys.executable).with_name("cambodia-risk"))  # the installed script
-    proc = subprocess.Popen([exe, "dashboard", "--db", url, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [exe, "dashboard", "--db", url, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline, healthy = time.monotonic() + 90, False
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
-                                            timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as response:
                     healthy = response.status == 200
                     break
             except OSError:
@@ -221,8 +264,7 @@ def test_dashboard_command_loads_demo_and_serves(tmp_path):
         assert healthy, proc.stdout.read() if proc.poll() is not None else "no answer"
         engine = store.make_engine(url)
         with engine.connect() as conn:
-            assert conn.execute(select(func.count()).select_from(schema.articles)
-                                ).scalar() >= 200
+            assert conn.execute(select(func.count()).select_from(schema.articles)).scalar() >= 200
         engine.dispose()
     finally:
         proc.terminate()
@@ -236,9 +278,23 @@ def test_every_keeps_running(tmp_path, feed_server, sqlite_db):  # noqa: F811
 
     feed_server.add("/a.xml", rss([story(1)]), etag='"e1"')
     config = write_config(tmp_path, feed_server, [("A", "/a.xml")])
-    proc = subprocess.Popen([sys.executable, "-m", "feeds.cli", "refresh", "--config", config,
-                             "--db", sqlite_db, "--every", "1s"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "feeds.cli",
+            "refresh",
+            "--config",
+            config,
+            "--db",
+            sqlite_db,
+            "--every",
+            "1s",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while feed_server.hits("/a.xml") < 3 and time.monotonic() < deadline:
@@ -255,7 +311,8 @@ def test_rescore_records_a_run(filled_db):
     assert run("rescore", "--db", filled_db, "--workers", "1").exit_code == 0
     engine = store.make_engine(filled_db)
     with engine.connect() as conn:
-        last = conn.execute(select(schema.refresh_runs).order_by(
-            schema.refresh_runs.c.id.desc()).limit(1)).one()
+        last = conn.execute(
+            select(schema.refresh_runs).order_by(schema.refresh_runs.c.id.desc()).limit(1)
+        ).one()
     engine.dispose()
     assert last.kind == "rescore" and last.finished_at is not None

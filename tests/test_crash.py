@@ -18,9 +18,21 @@ FEEDS, ITEMS = 30, 20
 
 def start_refresh(config, url, *extra):
     return subprocess.Popen(
-        [sys.executable, "-m", "feeds.cli", "refresh", "--config", str(config), "--db", url,
-         "--force", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "feeds.cli",
+            "refresh",
+            "--config",
+            str(config),
+            "--db",
+            url,
+            "--force",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -74,30 +86,35 @@ def check_consistent(url):
     whole batch present."""
     engine = store.make_engine(url)
     try:
-        options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name != "sqlite" \
-            else {}  # one snapshot for every query below
+        options = (
+            {"isolation_level": "REPEATABLE READ"} if engine.dialect.name != "sqlite" else {}
+        )  # one snapshot for every query below
         with engine.connect().execution_options(**options) as conn:
             if engine.dialect.name == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
             a, af = schema.articles, schema.article_feeds
-            orphans = conn.execute(select(func.count()).select_from(a).where(
-                ~a.c.id.in_(select(af.c.article_id)))).scalar()
+            orphans = conn.execute(
+                select(func.count()).select_from(a).where(~a.c.id.in_(select(af.c.article_id)))
+            ).scalar()
             assert orphans == 0
-            unscored = conn.execute(select(func.count()).select_from(a)
-                                    .where(a.c.scored_at.is_(None))).scalar()
+            unscored = conn.execute(
+                select(func.count()).select_from(a).where(a.c.scored_at.is_(None))
+            ).scalar()
             assert unscored == 0
             per_feed = conn.execute(select(a.c.source, func.count()).group_by(a.c.source)).all()
             assert all(n == ITEMS for _, n in per_feed), per_feed  # a feed commits whole
-            ok_feeds = conn.execute(select(schema.feeds.c.name).where(
-                schema.feeds.c.status == "ok")).scalars().all()
+            ok_feeds = (
+                conn.execute(select(schema.feeds.c.name).where(schema.feeds.c.status == "ok"))
+                .scalars()
+                .all()
+            )
             assert set(ok_feeds) <= {s for s, _ in per_feed}
             return sum(n for _, n in per_feed)
     finally:
         engine.dispose()
 
 
-def test_sigkill_at_any_moment_leaves_a_consistent_database(feed_server, tmp_path,
-                                                             db_url):  # noqa: F811
+def test_sigkill_at_any_moment_leaves_a_consistent_database(feed_server, tmp_path, db_url):  # noqa: F811
     config = serve_feeds(feed_server, tmp_path, delay=0.05)
     engine = store.make_engine(db_url)
     store.migrate(engine)  # so an early kill still leaves tables to check
@@ -114,10 +131,17 @@ def test_sigkill_at_any_moment_leaves_a_consistent_database(feed_server, tmp_pat
     assert check_consistent(db_url) == FEEDS * ITEMS
     engine = store.make_engine(db_url)
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(schema.article_feeds)
-                            ).scalar() == FEEDS * ITEMS
-        runs = conn.execute(select(schema.refresh_runs.c.finished_at)
-                            .order_by(schema.refresh_runs.c.id)).scalars().all()
+        assert (
+            conn.execute(select(func.count()).select_from(schema.article_feeds)).scalar()
+            == FEEDS * ITEMS
+        )
+        runs = (
+            conn.execute(
+                select(schema.refresh_runs.c.finished_at).order_by(schema.refresh_runs.c.id)
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert runs[-1] is not None  # killed runs stay open; the last one closed
 

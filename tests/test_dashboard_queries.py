@@ -37,6 +37,7 @@ from sqlalchemy import insert, select
 from dashboard import queries as q
 from dashboard import series
 from dashboard.filters import Filters, KnownValues, parse_params
+from dashboard.queries.state import _distinct_loose as distinct_loose
 from feeds import export, schema, store
 
 PG_DB = "cr_test_dashboard"
@@ -155,7 +156,7 @@ def test_loose_index_scan_equals_distinct(conn):
         schema.article_actors.c.actor,
         schema.unlisted_names.c.name,
     ):
-        assert q._distinct_loose(conn, col) == sorted(
+        assert distinct_loose(conn, col) == sorted(
             v for (v,) in conn.execute(select(col).distinct())
         )
 

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from dashboard import queries, series
 from dashboard.filters import Filters
 from feeds import config
+from feeds.lexicon import LexiconError, load_lexicons
 
 CACHE_TTL = 600  # seconds; the version token usually invalidates sooner
 CACHE_MAX_ENTRIES = 64
@@ -34,10 +35,12 @@ PARALLEL_QUERIES = 4  # a page's independent queries run side by side on their o
 # backend per query)
 
 # --- settings shared with feeds ----------------------------------------------------------
-# MERGE NOTE: the database-URL rules and the lexicon-folder setting below repeat
-# feeds/cli.py and feeds/store.py. When feeds.store gains one module of URL helpers and
-# feeds.config names the lexicon setting, point these five names at them (and delete the
-# bodies); nothing else in the dashboard reads the environment or parses a URL.
+# MERGE NOTE: the only place the dashboard repeats a feeds rule. ``db_url``,
+# ``safe_db_url``, ``normalise_url`` and ``sqlite_file`` repeat feeds/store.py (and
+# feeds/cli.py); ``LEXICONS_ENV`` / ``lexicon_dir`` repeat feeds/cli.py's `--lexicons`
+# option. When feeds.store has one module of URL helpers and feeds.config names the
+# lexicon setting, make these names aliases of those (and delete the bodies); nothing
+# else in the dashboard reads the environment or parses a database URL.
 
 LEXICONS_ENV = "CAMBODIA_RISK_LEXICONS"  # feeds/cli.py's `--lexicons` envvar
 
@@ -238,8 +241,6 @@ def lexicons():
 
 @functools.lru_cache(maxsize=2)
 def _load_lexicons(directory: str, _stamp: tuple):
-    from feeds.lexicon import LexiconError, load_lexicons
-
     try:
         return load_lexicons(directory)
     except (LexiconError, OSError):
@@ -264,6 +265,7 @@ def sentence_sentiment_fn(language: str | None):
     if lex is None:
         return None
     try:
+        # Imported here: only the evidence view needs the scorer (and VADER).
         from feeds.score import compiled
 
         analyzer = compiled(lex).analyzer

@@ -146,3 +146,34 @@ def test_streamlit_config_is_valid_and_leaves_the_address_to_the_cli():
     assert raw["browser"]["gatherUsageStats"] is False
     assert raw["server"]["enableXsrfProtection"] is True
     assert raw["client"]["showErrorDetails"] in ("type", "none", False)
+
+
+# --- caches -------------------------------------------------------------------------------
+
+
+def test_every_streamlit_cache_of_the_dashboard_is_bounded():
+    """A long-running server must not grow without limit: every ``st.cache_*`` has
+    ``max_entries`` (and the data caches a ``ttl``); the one process-wide cache (the
+    lexicons) has a ``maxsize``."""
+    import importlib
+    import pkgutil
+
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    import dashboard
+
+    found = []
+    for info in pkgutil.walk_packages(dashboard.__path__, "dashboard."):
+        if info.name in ("dashboard.app",) or ".app_pages" in info.name:
+            continue  # scripts, not modules: they only call the cached functions
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if isinstance(obj, CachedFunc) and obj.__module__ == module.__name__:
+                found.append(f"{info.name}.{name}")
+                assert obj._info.max_entries, name
+                if "cache_data" in type(obj._info).__module__:
+                    assert obj._info.ttl, name
+    assert len(found) >= 12, found
+    from dashboard import data
+
+    assert data._load_lexicons.cache_info().maxsize == 2

@@ -20,12 +20,14 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from feeds import __version__
+from feeds import __version__, store
 from feeds.config import (
     DEFAULT_CONFIG,
     DEFAULT_DB_URL,
+    DEMO_DIR,
     ENV_CONFIG,
     ENV_DB,
+    ENV_LEXICONS,
     LEXICON_DIR,
     PROJECT_ROOT,
     ConfigError,
@@ -34,11 +36,14 @@ from feeds.config import (
     load_feeds,
     load_feeds_file,
 )
-from feeds.lexicon import LexiconError
+from feeds.lexicon import LexiconError, load_lexicons
 from feeds.store import DatabaseFault, LockBusy, LockLost, safe_url
 from feeds.store.faults import short_reason
 
 EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED, EXIT_LOST_LOCK = 1, 2, 3, 4
+# Each command imports its own machinery (ingest, scoring, Streamlit) when it runs, so
+# `--help` and a mistyped option answer at once; that is the only reason for the imports
+# inside the commands below.
 
 db_option = click.option(
     "--db", "db_url", envvar=ENV_DB, default=DEFAULT_DB_URL, show_default=True,
@@ -50,9 +55,9 @@ config_option = click.option(
     help=f"Feeds list, TOML (env {ENV_CONFIG}).",
 )
 lexicon_option = click.option(
-    "--lexicons", "lexicon_dir", envvar="CAMBODIA_RISK_LEXICONS", default=str(LEXICON_DIR),
+    "--lexicons", "lexicon_dir", envvar=ENV_LEXICONS, default=str(LEXICON_DIR),
     show_default=True, type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of lexicon files (terms, actors, places, sentiment).",
+    help=f"Folder of lexicon files: terms, actors, places, sentiment (env {ENV_LEXICONS}).",
 )
 
 
@@ -177,7 +182,6 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
               help="Write here instead of standard output.")
 def export(db_url, fmt, since, until, with_text, include_all, out):
     """Write articles with their scores as CSV or JSON Lines."""
-    from feeds import store
     from feeds.store import export as exporter
 
     if since and until and since > until:
@@ -207,9 +211,7 @@ def export(db_url, fmt, since, until, with_text, include_all, out):
               help="Scoring processes (default: one per CPU core).")
 def rescore(db_url, config_path, lexicon_dir, workers):
     """Re-apply the lexicon files to every stored article (no refetch)."""
-    from feeds.config import DEMO_DIR
     from feeds.demo import DEMO_CONFIG
-    from feeds.lexicon import load_lexicons
     from feeds.rescore import article_count
     from feeds.rescore import rescore as run_rescore
 

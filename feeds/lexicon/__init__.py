@@ -67,9 +67,9 @@ __all__ = [
 
 
 def load_lexicons(directory: Path | str | None = None) -> Lexicons:
-    """Read and validate the four lexicon files (default ``LEXICON_DIR``)."""
+    """Read and validate the four lexicon files (default: ``config.lexicon_dir()``)."""
     if directory is None:
-        directory = config.LEXICON_DIR
+        directory = config.lexicon_dir()
     directory = Path(directory)
     if not directory.is_dir():
         raise LexiconError(f"{directory}: lexicon folder not found")

@@ -7,6 +7,12 @@ process killed with SIGKILL, whose workers die with it) leaves every other feed'
 intact and no half-written feed behind. The run row is written first and closed last; a
 run killed midway keeps ``finished_at`` NULL, which the Sources page shows as
 interrupted.
+
+Some failures are nobody's feed's fault. When the database fails for everyone
+(``store.DatabaseFault``) or the run loses its lock (``store.LockLost``, found by the
+lock's heartbeat or by a write turn), the run stops starting work: feeds not yet stored
+are reported as skipped, none is put into backoff, and the run row is closed as
+``database-error`` or ``lost-lock``.
 """
 
 from __future__ import annotations

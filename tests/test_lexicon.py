@@ -352,3 +352,17 @@ def test_file_level_errors(tmp_path):
 def test_unknown_top_level_key(tmp_path):
     msg = error(tmp_path, places="version = 2\n" + PLACES)
     assert msg.startswith("places.toml: unknown top-level key 'version'")
+
+
+def test_names_too_long_for_the_database_are_refused_at_load(tmp_path):
+    """The database keeps terms and actor names in 200 characters and category ids in
+    60; longer ones stop the load (exit 2) instead of failing each article later."""
+    long_term = "arrest " + "x" * 200
+    msg = error(tmp_path, terms=TERMS.replace('term = "arrest"', f'term = "{long_term}"'))
+    assert msg.endswith("field 'term': is 207 characters long (at most 200)")
+    long_id = "arrests_" + "x" * 60
+    msg = error(tmp_path, terms=TERMS.replace("[categories.arrests_legal]",
+                                              f"[categories.{long_id}]"))
+    assert msg.endswith("id is 68 characters long (at most 60)")
+    msg = error(tmp_path, actors=ACTORS.replace('name = "Hun Sen"', f'name = "{"H" * 201}"'))
+    assert msg.endswith("field 'name': is 201 characters long (at most 200)")

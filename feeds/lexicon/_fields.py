@@ -48,13 +48,16 @@ def check_fields(where: Where, table: Any, allowed: set[str], required: tuple[st
             raise where.error(name, "missing required field")
 
 
-def string(where: Where, table: dict, name: str, default: str | None = None) -> str:
+def string(where: Where, table: dict, name: str, default: str | None = None,
+           max_length: int | None = None) -> str:
     value = table.get(name, default)
     if not isinstance(value, str):
         raise where.error(name, f"must be a string, got {type(value).__name__}")
     value = value.strip()
     if not value and default is None:
         raise where.error(name, "must not be empty")
+    if max_length is not None and len(value) > max_length:
+        raise where.error(name, f"is {len(value)} characters long (at most {max_length})")
     return value
 
 

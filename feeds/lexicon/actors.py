@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 
 from feeds.lexicon import _fields as f
-from feeds.lexicon.model import Actor, LexiconError, Role
+from feeds.lexicon.model import MAX_NAME_CHARS, Actor, LexiconError, Role
 from feeds.text import is_acronym
 
 ACTOR_TYPES = (
@@ -108,7 +108,7 @@ def parse_actors(
         if ident in ids:
             raise where.error("id", "repeats an earlier actor's id")
         ids.add(ident)
-        name = f.string(where, table, "name")
+        name = f.string(where, table, "name", max_length=MAX_NAME_CHARS)
         if name in names:
             raise where.error("name", f"{name!r} is already the name of actor {names[name]!r}")
         names[name] = ident

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+# Longest category id, and longest actor name or canonical term: the database stores
+# them in columns this wide (feeds.store.schema reads these), so a longer one is refused
+# when the lexicon loads, not when the first article that matches it is stored.
+MAX_CATEGORY_CHARS = 60
+MAX_NAME_CHARS = 200
+
 
 class LexiconError(ValueError):
     """A lexicon file that cannot be used; the message names file, entry and field."""

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from feeds.lexicon import _fields as f
-from feeds.lexicon.model import Category, LexiconError, Term
+from feeds.lexicon.model import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, Category, LexiconError, Term
 
 INFLECT_MODES = ("all", "plural", "none")
 MAX_WEIGHT = 10.0
@@ -112,6 +112,9 @@ def parse_terms(raw: dict) -> dict[str, Category]:
         where = f.Where(file, f"category {cid!r}")
         if not _ID.match(cid):
             raise where.error(None, "id must be lower case letters, digits and underscores")
+        if len(cid) > MAX_CATEGORY_CHARS:
+            raise where.error(None, f"id is {len(cid)} characters long "
+                                    f"(at most {MAX_CATEGORY_CHARS})")
         f.check_fields(
             where, table, {"label", "description", "terms"}, ("label", "description", "terms")
         )
@@ -126,7 +129,7 @@ def parse_terms(raw: dict) -> dict[str, Category]:
             label_t = f"term {name!r}" if isinstance(name, str) else f"term #{n}"
             tw = f.Where(file, f"category {cid!r}, {label_t}")
             f.check_fields(tw, entry, _TERM_FIELDS, ("term", "weight"))
-            term = f.string(tw, entry, "term")
+            term = f.string(tw, entry, "term", max_length=MAX_NAME_CHARS)
             weight = entry["weight"]
             if isinstance(weight, bool) or not isinstance(weight, int | float):
                 raise tw.error("weight", f"must be a number, got {weight!r}")

@@ -47,13 +47,16 @@ from sqlalchemy import (
     Text,
 )
 
+from feeds.config import MAX_NAME_CHARS as MAX_FEED_NAME
+from feeds.lexicon.model import MAX_CATEGORY_CHARS, MAX_NAME_CHARS
+
 metadata = MetaData()
 
 feeds = Table(
     "feeds",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(MAX_FEED_NAME), nullable=False, unique=True),
     Column("url", Text, nullable=False),
     Column("etag", Text),
     Column("last_modified", Text),
@@ -93,7 +96,7 @@ articles = Table(
     Column("fingerprint", String(64), nullable=False),  # hash of the normalised title
     Column("title", Text, nullable=False, server_default=""),
     Column("feed_id", Integer, ForeignKey("feeds.id"), nullable=False),  # first carrier
-    Column("source", String(200), nullable=False),  # that feed's name, for display
+    Column("source", String(MAX_FEED_NAME), nullable=False),  # that feed's name, for display
     Column("published_at", DateTime, nullable=False),
     Column("published_day", Date, nullable=False),
     Column("published_estimated", Boolean, nullable=False, server_default="0"),
@@ -139,8 +142,8 @@ term_matches = Table(
     Column("id", Integer, primary_key=True),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
            nullable=False),
-    Column("category", String(60), nullable=False),
-    Column("term", String(200), nullable=False),  # the lexicon's canonical term
+    Column("category", String(MAX_CATEGORY_CHARS), nullable=False),
+    Column("term", String(MAX_NAME_CHARS), nullable=False),  # the lexicon's canonical term
     Column("matched", Text, nullable=False),  # the text as it appeared
     Column("weight", Float, nullable=False),
     Column("sentence_index", Integer, nullable=False),
@@ -154,7 +157,7 @@ article_categories = Table(
     metadata,
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("category", String(60), primary_key=True),
+    Column("category", String(MAX_CATEGORY_CHARS), primary_key=True),
     Column("matches", Integer, nullable=False),
     Column("points", Float, nullable=False),  # the category's contribution before scaling
 )
@@ -167,7 +170,7 @@ actor_mentions = Table(
     Column("id", Integer, primary_key=True),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
            nullable=False),
-    Column("actor", String(200), nullable=False),  # canonical name from actors.toml
+    Column("actor", String(MAX_NAME_CHARS), nullable=False),  # canonical name, actors.toml
     Column("alias", Text, nullable=False),  # the text as it appeared
     Column("sentence_index", Integer, nullable=False),
     Column("start", Integer, nullable=False),
@@ -181,7 +184,7 @@ article_actors = Table(
     metadata,
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("actor", String(200), primary_key=True),
+    Column("actor", String(MAX_NAME_CHARS), primary_key=True),
     Column("mentions", Integer, nullable=False),
     Column("sentiment", Float),  # mean over the sentences that mention the actor
 )

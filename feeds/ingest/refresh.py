@@ -41,6 +41,7 @@ from feeds.ingest.workers import (
     store_feed,
 )
 from feeds.lexicon import load_lexicons
+from feeds.store.faults import short_reason
 
 
 @dataclass
@@ -267,7 +268,8 @@ async def _refresh_feed(run: _Run, cfg: FeedConfig, row: dict) -> FeedOutcome:
             return FeedOutcome(cfg.name, "skipped", error=f"not stored: {run.stopped()}")
         # One feed's bug must not end the run.
         elapsed = int((time.monotonic() - started) * 1000)
-        message = f"internal error while processing the feed: {type(exc).__name__}: {exc}"
+        message = (f"internal error while processing the feed: {type(exc).__name__}: "
+                   f"{short_reason(exc)}")  # its first line: never the SQL behind it
         try:
             return _record_failure(run, cfg, row, attempted_at, message[:500], None, elapsed)
         except Exception as again:

@@ -237,3 +237,21 @@ def test_the_summary_stays_one_line_whatever_the_errors_say(feed_server, sqlite_
     assert len(summary.line().splitlines()) == 1 and "failed: Line break: HTTP 503" in (
         summary.line())
     assert json.loads(summary.to_json())["outcome"] == "completed"
+
+
+def test_a_missing_table_stops_the_run_and_blames_no_feed(feed_server, db_url):
+    engine = store.make_engine(db_url)
+    store.migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE article_categories"))  # the schema is broken
+    engine.dispose()
+    feed_server.add("/a.xml", rss(stories(3, "a")))
+    feeds = [FeedConfig("A", feed_server.url("/a.xml"))]
+    with pytest.raises(store.DatabaseFault) as info:
+        run_refresh(settings_for(db_url), feeds)
+    assert "article_categories" in str(info.value) and "INSERT" not in str(info.value)
+    row = feed_row(db_url, "A")
+    assert row.status != "failed" and row.consecutive_failures == 0 and row.last_error is None
+    assert rows(db_url, select(func.count()).select_from(schema.articles))[0][0] == 0
+    outcome = rows(db_url, select(schema.refresh_runs.c.outcome))[-1][0]
+    assert outcome == "database-error"

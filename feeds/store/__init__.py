@@ -5,7 +5,7 @@ This package is the contract the dashboard reads: ``feeds.store.schema`` for the
 database. Only the refresh job, ``rescore`` and ``demo`` write. Importing it loads
 SQLAlchemy and nothing of the scorer (a test holds it to that).
 
-* ``engine``: URLs, engines, ``utcnow``
+* ``engine``: URLs (checked), engines, ``utcnow``, and the two URL errors
 * ``locks``: the one-refresh lock and the write turn
 * ``migrate``: Alembic, run in code on a connection we hand it
 * ``rows``: a score as table rows (the one statement of that rule)
@@ -13,7 +13,17 @@ SQLAlchemy and nothing of the scorer (a test holds it to that).
 """
 
 from feeds.store import schema
-from feeds.store.engine import make_engine, normalise_url, safe_url, sqlite_path, utcnow
+from feeds.store.engine import (
+    BadDatabaseUrl,
+    DatabaseUnavailable,
+    make_engine,
+    normalise_url,
+    parse_url,
+    require_file,
+    safe_url,
+    sqlite_path,
+    utcnow,
+)
 from feeds.store.locks import LockBusy, refresh_lock, write_turn
 from feeds.store.migrate import current_revision, head_revision, migrate
 from feeds.store.rows import ScoreRows, score_rows
@@ -34,6 +44,8 @@ from feeds.store.writes import (
 )
 
 __all__ = [
+    "BadDatabaseUrl",
+    "DatabaseUnavailable",
     "LockBusy",
     "NewArticle",
     "ScoreRows",
@@ -50,7 +62,9 @@ __all__ = [
     "make_engine",
     "migrate",
     "normalise_url",
+    "parse_url",
     "refresh_lock",
+    "require_file",
     "safe_url",
     "save_scores",
     "schema",

@@ -16,7 +16,10 @@ server has them loaded already):
   median of further runs after ``st.cache_data.clear()`` + ``st.cache_resource.clear()``.
 * Overview warm: median of runs in new sessions with the caches filled.
 * Articles: the first visit (after the Overview, as a user navigates) and warm runs,
-  with and without an article selected (its evidence shown).
+  with and without an article selected (its evidence shown), and with a text search
+  (``q``; caches cleared first): a common phrase in the default window, and an
+  accented phrase found nowhere, in the default window and over the whole range (the
+  worst case: every article's searchable text is read).
 
 Peak memory comes from the real server: ``streamlit run dashboard/app.py`` as a child
 process, every page opened in Debian's Chromium (also with the whole three-year range and
@@ -49,6 +52,13 @@ for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cr_bench"
 PAGES = {"overview": "/", "actors": "/actors", "articles": "/articles", "sources": "/sources"}
+
+# Text searches on the Articles page: (key, label for the page check, query parameters).
+SEARCHES = [
+    ("articles_q", "articles+q", {"q": "Hun Manet"}),
+    ("articles_q_none", "articles+q none", {"q": "Élection nationale"}),
+    ("articles_q_all", "articles+q all", {"q": "Élection nationale", "whole range": True}),
+]
 
 GOALS = {
     "overview_cold": 1.5,
@@ -117,12 +127,28 @@ def ensure_db(url: str, n: int, skip_generate: bool, seed: int) -> float | None:
         return None
     if have == n:
         print(f"  reusing {url} ({have:,} articles)", flush=True)
+        _migrate(url)
         return None
     print(f"  generating {n:,} articles into {url}", flush=True)
     gen_db.reset_database(url)
     t0 = time.perf_counter()
     gen_db.generate(url, n, seed=seed, log=lambda m: print(m, flush=True))
     return time.perf_counter() - t0
+
+
+def _migrate(url: str) -> None:
+    """Bring a reused database to the newest schema (a new revision may backfill)."""
+    from feeds import store
+
+    engine = store.make_engine(url)
+    with engine.connect() as conn:
+        before = store.current_revision(conn)
+    t0 = time.perf_counter()
+    store.migrate(engine)
+    engine.dispose()
+    if before != store.head_revision():
+        print(f"  migrated {before} -> {store.head_revision()} in "
+              f"{time.perf_counter() - t0:.1f} s", flush=True)
 
 
 # --- AppTest worker ----------------------------------------------------------------
@@ -228,6 +254,14 @@ def _worker(url: str, runs: int, pages: list[str]) -> dict:
                 out["evidence_shown"] = any("Evidence" in str(h.value) for h in at.subheader)
                 for _ in range(runs):
                     timed(on_page(sel), "articles_selected_warm", "articles+selected", True)
+            for key, what, params in SEARCHES:
+                params = dict(params)
+                if params.pop("whole range", False):
+                    params.update(full or {})
+                clear()
+                timed(on_page(params), f"{key}_cold", what)
+                for _ in range(runs):
+                    timed(on_page(params), f"{key}_warm", what, True)
     import resource
 
     out["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -382,6 +416,12 @@ FIGURES = [
     ("articles_warm", "Articles warm (median)", "articles", False),
     ("articles_selected_first", "Articles + evidence, first", "articles", False),
     ("articles_selected_warm", "Articles + evidence, warm (median)", "articles", False),
+    ("articles_q_cold", "Articles, q=Hun Manet, cold", "articles", False),
+    ("articles_q_warm", "Articles, q=Hun Manet, warm (median)", "articles", False),
+    ("articles_q_none_cold", "Articles, q=Élection nationale, cold", "articles", False),
+    ("articles_q_none_warm", "Articles, q=Élection nationale, warm", "articles", False),
+    ("articles_q_all_cold", "Articles, q=Élection, whole range, cold", "articles", False),
+    ("articles_q_all_warm", "Articles, q=Élection, whole range, warm", "articles", False),
     ("actors_first", "Actors first visit", None, False),
     ("actors_warm", "Actors warm (median)", None, False),
     ("sources_first", "Sources first visit", None, False),
@@ -480,7 +520,8 @@ def main(argv: list[str] | None = None) -> None:
         "--no-browser", action="store_true", help="skip the real-server / Chromium measurements"
     )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--pages", default="overview,actors,articles,sources", help=argparse.SUPPRESS)
+    ap.add_argument("--pages", default="overview,actors,articles,sources",
+                    help="pages to time, comma-separated (the Overview always runs first)")
     args = ap.parse_args(argv)
 
     if args.worker:
@@ -511,7 +552,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"[sqlite {label}] {url}", flush=True)
         gen = ensure_db(url, n, args.skip_generate, args.seed)
         load = _load()
-        t = run_worker(url, args.runs, list(PAGES))
+        t = run_worker(url, args.runs, args.pages.split(","))
         s = browser(url)
         results.append((f"SQLite, {n:,} articles", t, s, False, gen, load))
     if "postgres" in only:
@@ -519,7 +560,7 @@ def main(argv: list[str] | None = None) -> None:
         ensure_pg_database(args.pg)
         gen = ensure_db(args.pg, n, args.skip_generate, args.seed)
         load = _load()
-        t = run_worker(args.pg, args.runs, list(PAGES))
+        t = run_worker(args.pg, args.runs, args.pages.split(","))
         s = browser(args.pg)
         results.append((f"PostgreSQL, {n:,} articles", t, s, False, gen, load))
     if "1m" in only:

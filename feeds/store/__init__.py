@@ -8,7 +8,7 @@ SQLAlchemy and nothing of the scorer (a test holds it to that).
 * ``engine``: URLs (checked), engines, ``utcnow``, and the two URL errors
 * ``locks``: the one-refresh lock and the write turn
 * ``migrate``: Alembic, run in code on a connection we hand it
-* ``rows``: a score as table rows (the one statement of that rule)
+* ``rows``: a score as table rows, and an article's search text (one statement each)
 * ``writes``: inserts and updates inside the caller's transaction
 """
 
@@ -26,7 +26,7 @@ from feeds.store.engine import (
 )
 from feeds.store.locks import LockBusy, refresh_lock, write_turn
 from feeds.store.migrate import current_revision, head_revision, migrate
-from feeds.store.rows import ScoreRows, score_rows
+from feeds.store.rows import ScoreRows, score_rows, search_text
 from feeds.store.writes import (
     NewArticle,
     bulk_insert,
@@ -69,6 +69,7 @@ __all__ = [
     "save_scores",
     "schema",
     "score_rows",
+    "search_text",
     "sqlite_path",
     "start_run",
     "sync_feeds",

@@ -9,7 +9,7 @@ Every filter lives in the query string so a copied link reproduces the view:
 ``category`` a risk category key such as ``security_military``; repeatable (any).
 ``actor``  a canonical actor name; repeatable (any).
 ``lang``   a language code such as ``en`` or ``km``.
-``q``      text that the title or text must contain (case-insensitive).
+``q``      text that the title or text must contain (case-insensitive in any script).
 =========  ===========================================================================
 
 Different keys combine with AND. A value that cannot be used (a malformed or impossible

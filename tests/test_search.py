@@ -117,3 +117,35 @@ def test_migration_fills_the_search_column_of_older_articles(db_url):
     engine.dispose()
     assert stored == {title: store.search_text(title, text) for title, text in ARTICLES}
     assert _titles(db_url, "Élection") == ELECTIONS
+
+
+def test_articles_page_finds_accented_capitals(tmp_path, monkeypatch, db_url):
+    """The Articles page itself (AppTest), on SQLite and PostgreSQL: typed in capitals
+    with an accent, the search finds the lower-case title, and the other way round."""
+    from dashboard_fixtures import END_DAY, build_dataset
+    from streamlit.testing.v1 import AppTest
+
+    build_dataset(db_url, n_articles=20, hostile_title=False)
+    engine = store.make_engine(db_url)
+    with engine.begin() as conn:
+        feed = dict(conn.execute(select(schema.feeds)).mappings().first())
+        ids = store.insert_articles(conn, [store.NewArticle(
+            url="https://news.example.org/elec", link="https://news.example.org/elec",
+            guid="elec", fingerprint="elec", title="Une élection communale à Kampot",
+            published_at=datetime.combine(END_DAY, datetime.min.time()),
+            published_estimated=False, language="fr", summary="",
+            text="LE SCRUTIN DU DIMANCHE ÉTAIT CALME.")], feed, datetime(2024, 6, 30, 9))
+        conn.execute(update(schema.articles).where(schema.articles.c.id == ids[0])
+                     .values(relevant=True, risk_score=5.0))
+    engine.dispose()
+    monkeypatch.setenv("CAMBODIA_RISK_DB", db_url)
+    app = str(__import__("pathlib").Path(__file__).resolve().parent.parent
+              / "dashboard" / "app.py")
+    for typed in ("ÉLECTION COMMUNALE", "était calme"):
+        at = AppTest.from_file(app, default_timeout=60)
+        at.run()
+        at.switch_page("app_pages/articles.py")
+        at.query_params["q"] = typed
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert list(at.dataframe[0].value["title"]) == ["Une élection communale à Kampot"]

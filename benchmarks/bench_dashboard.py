@@ -16,7 +16,10 @@ server has them loaded already):
   median of further runs after ``st.cache_data.clear()`` + ``st.cache_resource.clear()``.
 * Overview warm: median of runs in new sessions with the caches filled.
 * Articles: the first visit (after the Overview, as a user navigates) and warm runs,
-  with and without an article selected (its evidence shown).
+  with and without an article selected (its evidence shown), and with a text search
+  (``q``; caches cleared first): a common phrase in the default window, and an
+  accented phrase found nowhere, in the default window and over the whole range (the
+  worst case: every article's searchable text is read).
 
 Peak memory comes from the real server: ``streamlit run dashboard/app.py`` as a child
 process, every page opened in Debian's Chromium (also with the whole three-year range and
@@ -47,8 +50,22 @@ for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
     if p not in sys.path:
         sys.path.insert(0, p)
 
+from gen.reuse import (  # noqa: E402
+    ensure_db,
+    ensure_pg_database,
+    full_range,
+    some_article_id,
+)
+
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cr_bench"
 PAGES = {"overview": "/", "actors": "/actors", "articles": "/articles", "sources": "/sources"}
+
+# Text searches on the Articles page: (key, label for the page check, query parameters).
+SEARCHES = [
+    ("articles_q", "articles+q", {"q": "Hun Manet"}),
+    ("articles_q_none", "articles+q none", {"q": "Élection nationale"}),
+    ("articles_q_all", "articles+q all", {"q": "Élection nationale", "whole range": True}),
+]
 
 GOALS = {
     "overview_cold": 1.5,
@@ -57,72 +74,6 @@ GOALS = {
     "peak_rss_mb": 600.0,
     "overview_cold_1m": 4.0,
 }
-
-
-# --- databases ---------------------------------------------------------------------
-
-
-def article_count(url: str) -> int | None:
-    from sqlalchemy import func, select
-
-    from feeds import store
-    from feeds.store import schema
-
-    path = store.sqlite_path(url)
-    if path is not None and not path.exists():
-        return None
-    try:
-        engine = store.make_engine(url)
-        with engine.connect() as conn:
-            n = conn.execute(select(func.count()).select_from(schema.articles)).scalar()
-        engine.dispose()
-        return n
-    except Exception:
-        return None
-
-
-def ensure_pg_database(url: str) -> None:
-    """Create the benchmark's PostgreSQL database when it does not exist yet."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    from feeds.store import normalise_url
-
-    u = make_url(normalise_url(url))
-    admin = dict(
-        host=u.host or "127.0.0.1",
-        port=u.port or 5432,
-        user=u.username,
-        password=u.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with psycopg.connect(**{k: v for k, v in admin.items() if v is not None}) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{u.database}"')
-
-
-def ensure_db(url: str, n: int, skip_generate: bool, seed: int) -> float | None:
-    """Make sure ``url`` holds ``n`` generated articles; return generation seconds."""
-    import gen_db
-
-    have = article_count(url)
-    if skip_generate:
-        if not have:
-            raise SystemExit(f"--skip-generate, but {url} holds no articles")
-        print(f"  using {url} as it is ({have:,} articles)", flush=True)
-        return None
-    if have == n:
-        print(f"  reusing {url} ({have:,} articles)", flush=True)
-        return None
-    print(f"  generating {n:,} articles into {url}", flush=True)
-    gen_db.reset_database(url)
-    t0 = time.perf_counter()
-    gen_db.generate(url, n, seed=seed, log=lambda m: print(m, flush=True))
-    return time.perf_counter() - t0
 
 
 # --- AppTest worker ----------------------------------------------------------------
@@ -184,7 +135,7 @@ def _worker(url: str, runs: int, pages: list[str]) -> dict:
     for _ in range(runs):
         timed(new_app(), "overview_warm", repeat=True)
     # The worst window a user can pick: everything (three years of data).
-    full = _full_range(url)
+    full = full_range(url)
 
     def with_params(at, params):
         at.query_params.update(params)
@@ -221,59 +172,25 @@ def _worker(url: str, runs: int, pages: list[str]) -> dict:
         for _ in range(runs):
             timed(on_page(), f"{name}_warm", name, True)
         if name == "articles":
-            aid = _some_article_id(url)
+            aid = some_article_id(url)
             if aid is not None:
                 sel = {"article": str(aid)}
                 at = timed(on_page(sel), "articles_selected_first", "articles+selected")
                 out["evidence_shown"] = any("Evidence" in str(h.value) for h in at.subheader)
                 for _ in range(runs):
                     timed(on_page(sel), "articles_selected_warm", "articles+selected", True)
+            for key, what, params in SEARCHES:
+                params = dict(params)
+                if params.pop("whole range", False):
+                    params.update(full or {})
+                clear()
+                timed(on_page(params), f"{key}_cold", what)
+                for _ in range(runs):
+                    timed(on_page(params), f"{key}_warm", what, True)
     import resource
 
     out["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
-
-
-def _full_range(url: str) -> dict | None:
-    """start/end query parameters covering every relevant article."""
-    from sqlalchemy import func, select
-
-    from feeds import store
-    from feeds.store import schema
-
-    a = schema.articles
-    engine = store.make_engine(url)
-    with engine.connect() as conn:
-        first, last = conn.execute(
-            select(func.min(a.c.published_day), func.max(a.c.published_day)).where(
-                a.c.relevant.is_(True)
-            )
-        ).one()
-    engine.dispose()
-    if first is None:
-        return None
-    return {"start": str(first)[:10], "end": str(last)[:10]}
-
-
-def _some_article_id(url: str, offset_from_newest: int = 10) -> int | None:
-    """A recent relevant article with evidence, as a user would pick."""
-    from sqlalchemy import select
-
-    from feeds import store
-    from feeds.store import schema
-
-    a = schema.articles
-    engine = store.make_engine(url)
-    with engine.connect() as conn:
-        aid = conn.execute(
-            select(a.c.id)
-            .where(a.c.relevant.is_(True), a.c.risk_score > 40)
-            .order_by(a.c.published_at.desc())
-            .offset(offset_from_newest)
-            .limit(1)
-        ).scalar()
-    engine.dispose()
-    return aid
 
 
 def run_worker(url: str, runs: int, pages: list[str]) -> dict:
@@ -302,8 +219,8 @@ def measure_server(url: str) -> dict:
     import browser_support as bs
     from playwright.sync_api import sync_playwright
 
-    aid = _some_article_id(url)
-    full = _full_range(url)
+    aid = some_article_id(url)
+    full = full_range(url)
     visits = [(name, path, None) for name, path in PAGES.items()]
     visits += [
         ("articles+selected", "/articles", {"article": str(aid)}),
@@ -382,6 +299,12 @@ FIGURES = [
     ("articles_warm", "Articles warm (median)", "articles", False),
     ("articles_selected_first", "Articles + evidence, first", "articles", False),
     ("articles_selected_warm", "Articles + evidence, warm (median)", "articles", False),
+    ("articles_q_cold", "Articles, q=Hun Manet, cold", "articles", False),
+    ("articles_q_warm", "Articles, q=Hun Manet, warm (median)", "articles", False),
+    ("articles_q_none_cold", "Articles, q=Élection nationale, cold", "articles", False),
+    ("articles_q_none_warm", "Articles, q=Élection nationale, warm", "articles", False),
+    ("articles_q_all_cold", "Articles, q=Élection, whole range, cold", "articles", False),
+    ("articles_q_all_warm", "Articles, q=Élection, whole range, warm", "articles", False),
     ("actors_first", "Actors first visit", None, False),
     ("actors_warm", "Actors warm (median)", None, False),
     ("sources_first", "Sources first visit", None, False),
@@ -480,7 +403,8 @@ def main(argv: list[str] | None = None) -> None:
         "--no-browser", action="store_true", help="skip the real-server / Chromium measurements"
     )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--pages", default="overview,actors,articles,sources", help=argparse.SUPPRESS)
+    ap.add_argument("--pages", default="overview,actors,articles,sources",
+                    help="pages to time, comma-separated (the Overview always runs first)")
     args = ap.parse_args(argv)
 
     if args.worker:
@@ -511,7 +435,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"[sqlite {label}] {url}", flush=True)
         gen = ensure_db(url, n, args.skip_generate, args.seed)
         load = _load()
-        t = run_worker(url, args.runs, list(PAGES))
+        t = run_worker(url, args.runs, args.pages.split(","))
         s = browser(url)
         results.append((f"SQLite, {n:,} articles", t, s, False, gen, load))
     if "postgres" in only:
@@ -519,7 +443,7 @@ def main(argv: list[str] | None = None) -> None:
         ensure_pg_database(args.pg)
         gen = ensure_db(args.pg, n, args.skip_generate, args.seed)
         load = _load()
-        t = run_worker(args.pg, args.runs, list(PAGES))
+        t = run_worker(args.pg, args.runs, args.pages.split(","))
         s = browser(args.pg)
         results.append((f"PostgreSQL, {n:,} articles", t, s, False, gen, load))
     if "1m" in only:

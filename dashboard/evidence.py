@@ -23,16 +23,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from feeds.text import BIDI_CONTROLS
+
 _PUNCT = frozenset(r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""")
 _WS = re.compile(r"\s+")
-# A colon that opens a complete ":name:" (an emoji shortcode such as ":smile:" or ":+1:",
-# ":streamlit:", or an icon ":material/home:"). Streamlit replaces these in the rendered
-# text, where backslash escapes no longer count, so only an invisible character between
-# the colon and the name stops them. A colon that opens nothing ("06:00", "Note: x")
-# needs no joiner and gets none, so times and labels copy as typed.
-_SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+/-]+:)")
-_WORD_JOINER = "\u2060"  # invisible; stops ":name:" turning into an emoji or icon
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+# A complete ":name:" that Streamlit would replace in the rendered text, where backslash
+# escapes no longer count: an emoji shortcode (":smile:", ":+1:"), ":streamlit:" (the
+# logo) or ":material_home:" (an icon). Such a run is shown as inline code, which
+# Streamlit leaves alone and which copies as exactly these characters. ":material/x:"
+# needs nothing: Streamlit only recognises it by its unescaped "/" in the source, and
+# escaping puts a backslash there. A colon that opens nothing ("06:00", "Note: x",
+# "postgresql://") stays ordinary text.
+_SHORTCODE = re.compile(r":[A-Za-z0-9_+-]+:")
+# Dropped from what is shown: zero-width characters (so they cannot hide a shortcode
+# from the check above) and the bidirectional controls (so text reads in the order it
+# is stored; see feeds.text.BIDI_CONTROLS).
+_INVISIBLE = re.compile(f"[\u200b\u2060\ufeff{BIDI_CONTROLS}]")
 
 TERM_STYLE = ("red-background", False)
 ACTOR_STYLE = ("blue-background", True)
@@ -46,25 +52,45 @@ def escape_markdown(text: str | None) -> str:
     (headings, lists, code blocks, tables) can start; every ASCII punctuation character
     is backslash-escaped, which CommonMark guarantees renders literally.
 
-    Escapes do not stop Streamlit's ``:name:`` shortcodes (emoji, ``:material/...:``
-    icons), which are replaced after Markdown parsing, so a colon that opens a complete
-    ``:name:`` also gets an invisible word joiner (U+2060) after it. Only those colons
-    do: times ("06:00"), ratios and "Label: value" text stay free of invisible
-    characters. Zero-width characters already in ``text`` are dropped first, so they
-    cannot hide a shortcode from this check.
+    Escapes do not stop Streamlit's ``:name:`` shortcodes (emoji, ``:streamlit:``,
+    ``:material_...:`` icons), which are replaced after Markdown parsing, so a complete
+    ``:name:`` is written as inline code instead: shown in a code face, never as an
+    icon, and copied as the same characters. No invisible character is ever added.
+    Zero-width characters and bidirectional controls already in ``text`` are dropped
+    first.
     """
     if not text:
         return ""
     text = _WS.sub(" ", _INVISIBLE.sub("", str(text))).strip()
     out = []
-    for i, ch in enumerate(text):
-        if ch in _PUNCT:
-            out.append("\\" + ch)
-            if ch == ":" and _SHORTCODE.match(text, i):
-                out.append(_WORD_JOINER)
-        else:
-            out.append(ch)
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        shortcode = _SHORTCODE.match(text, i) if ch == ":" else None
+        if shortcode:
+            out.append(f"`{shortcode.group()}`")
+            i = shortcode.end()
+            continue
+        out.append("\\" + ch if ch in _PUNCT else ch)
+        i += 1
     return "".join(out)
+
+
+def literal_code(text: str | None) -> str:
+    """``text`` as an inline code span: shown and copied exactly, in a code face.
+
+    For values a reader copies (a database URL, a command). The fence is longer than
+    any run of backticks inside. Streamlit rewrites ``:material/`` even inside code, so
+    text containing it falls back to :func:`escape_markdown`.
+    """
+    text = _WS.sub(" ", _INVISIBLE.sub("", str(text or ""))).strip()
+    if not text:
+        return ""
+    if ":material/" in text:
+        return escape_markdown(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def safe_url(url: str | None) -> str | None:

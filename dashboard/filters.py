@@ -9,12 +9,15 @@ Every filter lives in the query string so a copied link reproduces the view:
 ``category`` a risk category key such as ``security_military``; repeatable (any).
 ``actor``  a canonical actor name; repeatable (any).
 ``lang``   a language code such as ``en`` or ``km``.
-``q``      text that the title or text must contain (case-insensitive).
+``q``      text that the title or text must contain (case-insensitive in any script).
 =========  ===========================================================================
 
 Different keys combine with AND. A value that cannot be used (a malformed or impossible
 date, ``start`` after ``end``, a source, category, actor or language the database does
-not know) is dropped and reported in a notice; parsing never raises.
+not know) is dropped and reported in a notice; parsing never raises. Dates are kept
+between ``FIRST_DAY`` (1990-01-01) and tomorrow: a date outside is moved to the nearer
+end, with a notice, so no page computes a window beyond what dates can hold
+(``start=0001-01-01`` would put the previous window before year 1).
 
 Pure functions only: no Streamlit, no database.
 """
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 DEFAULT_WINDOW_DAYS = 90
+FIRST_DAY = date(1990, 1, 1)  # no Cambodian news feed reaches further back
 MAX_VALUES = 50  # repeated values kept per key; the rest are ignored
 MAX_QUERY_CHARS = 200
 MAX_SHOWN_CHARS = 60  # of a rejected value, inside a notice
@@ -110,9 +114,16 @@ class Filters:
         return replace(self, **changes)
 
 
+def last_day(today: date | None = None) -> date:
+    """The latest date a filter may hold: tomorrow (a feed's clock may run ahead)."""
+    return (today or date.today()) + timedelta(days=1)
+
+
 def default_window(known: KnownValues, today: date | None = None) -> tuple[date, date]:
-    """The last ``DEFAULT_WINDOW_DAYS`` days ending at the newest article's day."""
+    """The last ``DEFAULT_WINDOW_DAYS`` days ending at the newest article's day (kept
+    within the allowed range, should a feed have dated an article absurdly)."""
     end = known.max_day or today or date.today()
+    end = min(max(end, FIRST_DAY + timedelta(days=DEFAULT_WINDOW_DAYS - 1)), last_day(today))
     return end - timedelta(days=DEFAULT_WINDOW_DAYS - 1), end
 
 
@@ -149,6 +160,21 @@ def _parse_day(key: str, value: str | None, notices: list[str]) -> date | None:
     except ValueError:
         notices.append(f"Ignored {key}={_shown(value)}: no such date.")
         return None
+
+
+def _clamp_day(key: str, value: date | None, today: date | None,
+               notices: list[str]) -> date | None:
+    if value is None:
+        return None
+    low, high = FIRST_DAY, last_day(today)
+    if low <= value <= high:
+        return value
+    moved = low if value < low else high
+    notices.append(
+        f"Moved {key}={value.isoformat()} to {moved.isoformat()}: dates run from "
+        f"{low.isoformat()} to {high.isoformat()}."
+    )
+    return moved
 
 
 def _parse_many(
@@ -193,8 +219,9 @@ def parse_params(
     notices: list[str] = []
     default_start, default_end = default_window(known, today)
 
-    start = _parse_day("start", _last(params, "start"), notices)
-    end = _parse_day("end", _last(params, "end"), notices)
+    start = _clamp_day("start", _parse_day("start", _last(params, "start"), notices), today,
+                       notices)
+    end = _clamp_day("end", _parse_day("end", _last(params, "end"), notices), today, notices)
     if start is not None and end is not None and start > end:
         notices.append(
             f"Ignored start={start.isoformat()} and end={end.isoformat()}: start is after end."

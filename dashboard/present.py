@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import series
-from dashboard.evidence import escape_markdown
+from dashboard.evidence import literal_code
+from feeds.text import strip_bidi
 
 PLACEHOLDER = "–"  # what tables show for a missing value (Streamlit's default: "None")
 TABLE_ROW_PX = 35  # st.dataframe's row (and header) height
@@ -73,6 +74,12 @@ def table_height(rows: int, max_rows: int) -> int:
     return (shown + 1) * TABLE_ROW_PX + 3  # + the header row and the borders
 
 
+def cell_text(value):
+    """Feed text for a table cell, without bidirectional controls: stored titles from
+    before ingest stripped them, or from another writer, still read in stored order."""
+    return strip_bidi(value) if isinstance(value, str) else value
+
+
 def fmt_num(value, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return PLACEHOLDER
@@ -127,7 +134,7 @@ Nothing to show yet. Fill the database with one of:
 * `cambodia-risk demo` loads the bundled demo corpus (offline);
 * `cambodia-risk refresh` fetches the configured feeds and scores the articles.
 
-Then reload this page. The dashboard reads `{db}`.
+Then reload this page. The dashboard reads {db}.
 """
 
 
@@ -135,4 +142,6 @@ def show_empty(shown_url: str, reason: str) -> None:
     """The empty state; ``shown_url`` is the database URL without its password."""
     st.title("Cambodia Risk Monitor")
     st.info(reason, icon=":material/inbox:")
-    st.markdown(EMPTY_HELP.format(db=escape_markdown(shown_url)))
+    # A code span shows (and copies) the URL as it is; backslash escapes inside one
+    # would show as backslashes.
+    st.markdown(EMPTY_HELP.format(db=literal_code(shown_url)))

@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import data
-from dashboard.evidence import escape_markdown
+from dashboard.evidence import escape_markdown, literal_code
 from dashboard.filters import (
     FILTER_KEYS,
     Filters,
@@ -28,6 +28,8 @@ from dashboard.filters import (
     to_params,
 )
 from dashboard.present import freshness_line, show_empty
+from feeds.config import ENV_DB
+from feeds.store.engine import BadDatabaseUrl
 
 _CTX = "_dash_ctx"
 _APPLIED = "_dash_applied_params"
@@ -126,7 +128,12 @@ def prepare() -> Context | None:
     """Everything a page needs, or None after drawing the empty/error state."""
     url = data.db_url()
     st.session_state.pop(_CTX, None)
-    path = data.sqlite_file(url)
+    try:
+        path = data.sqlite_file(url)
+    except BadDatabaseUrl as exc:
+        st.title("Cambodia Risk Monitor")
+        st.error(f"{escape_markdown(str(exc))}. Check {literal_code(ENV_DB)}.")
+        return None
     if path is not None and not path.exists():
         show_empty(data.safe_db_url(url), "There is no database file yet.")
         return None
@@ -139,9 +146,9 @@ def prepare() -> Context | None:
             return None
         st.title("Cambodia Risk Monitor")
         st.error(
-            f"Cannot read the database {escape_markdown(data.safe_db_url(url))}: "
+            f"Cannot read the database {literal_code(data.safe_db_url(url))}: "
             f"{escape_markdown(type(exc).__name__)}. Check that it is reachable and "
-            "that CAMBODIA\\_RISK\\_DB is right."
+            f"that {literal_code(ENV_DB)} is right."
         )
         return None
     empty = None

@@ -1,20 +1,25 @@
 """The ``cambodia-risk`` command. Each subcommand's docstring is its help text.
 
 Exit codes, for schedulers: 0 the run completed (some feeds may have failed; see the
-summary), 1 fatal (the database cannot be reached, or failed during the run), 2 bad
-usage, config or lexicon, 3 another refresh holds this database's lock, 4 the run lost
-its lock midway (PostgreSQL) and stopped.
+summary), 1 fatal (the database cannot be reached or created, or failed during the run),
+2 bad usage (including a bad database URL, a missing database file for a command that
+only reads, an out-of-range date or interval), config or lexicon, 3 another refresh holds
+this database's lock, 4 the run lost its lock midway (PostgreSQL) and stopped. A user's
+mistake is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -23,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from feeds import __version__, store
 from feeds.config import (
     DEFAULT_CONFIG,
+    DEFAULT_DB_PATH,
     DEFAULT_DB_URL,
     DEMO_DIR,
     ENV_CONFIG,
@@ -37,7 +43,14 @@ from feeds.config import (
     load_feeds_file,
 )
 from feeds.lexicon import LexiconError, load_lexicons
-from feeds.store import DatabaseFault, LockBusy, LockLost, safe_url
+from feeds.store import (
+    BadDatabaseUrl,
+    DatabaseFault,
+    DatabaseUnavailable,
+    LockBusy,
+    LockLost,
+    safe_url,
+)
 from feeds.store.faults import short_reason
 
 EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED, EXIT_LOST_LOCK = 1, 2, 3, 4
@@ -81,6 +94,10 @@ def exit_codes(db_url: str, locked: str = "{}") -> Iterator[None]:
     except (ConfigError, LexiconError) as exc:
         prefix = "lexicon error: " if isinstance(exc, LexiconError) else ""
         fail(f"{prefix}{exc}", EXIT_USAGE)
+    except BadDatabaseUrl as exc:
+        fail(str(exc), EXIT_USAGE)
+    except DatabaseUnavailable as exc:
+        fail(str(exc), EXIT_FATAL)
     except DatabaseFault as exc:  # the run stopped; no feed was blamed for it
         fail(f"cannot use the database {safe_url(db_url)}: {exc}", EXIT_FATAL)
     except (OperationalError, DBAPIError) as exc:
@@ -88,11 +105,27 @@ def exit_codes(db_url: str, locked: str = "{}") -> Iterator[None]:
              EXIT_FATAL)
 
 
+class OutOfRange(click.ClickException):
+    """A well-formed value outside what the command accepts: one line and exit 2 (a
+    ``click.BadParameter`` would add the usage text around it)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, param, value, why: str):
+        name = param.opts[0] if param is not None and param.opts else "value"
+        super().__init__(f"{name} {value}: {why}")
+
+    def show(self, file=None) -> None:
+        click.echo(f"cambodia-risk: {self.format_message()}", err=True)
+
+
 class Duration(click.ParamType):
-    """30s, 15m, 2h or 1d."""
+    """30s, 15m, 2h or 1d; at most 30 days (longer would overflow the sleep, and a feed
+    monitor refreshed less than monthly is not monitoring)."""
 
     name = "duration"
     _units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    longest = 30 * 86400
 
     def convert(self, value, param, ctx):
         if isinstance(value, (int, float)):
@@ -100,7 +133,28 @@ class Duration(click.ParamType):
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", str(value))
         if not match or float(match.group(1)) <= 0:
             self.fail(f"{value!r} is not a duration like 30m, 2h or 90s", param, ctx)
-        return float(match.group(1)) * self._units[match.group(2)]
+        seconds = float(match.group(1)) * self._units[match.group(2)]
+        if seconds > self.longest:
+            raise OutOfRange(param, value, "longer than the longest interval, 30d")
+        return seconds
+
+
+class Day(click.DateTime):
+    """A date (or date and time) between 1900-01-01 and 2999-12-31: wide enough for any
+    news archive, narrow enough that "the day after" never overflows."""
+
+    name = "date"
+    first, last = datetime(1900, 1, 1), datetime(2999, 12, 31, 23, 59, 59)
+
+    def __init__(self):
+        super().__init__(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
+
+    def convert(self, value, param, ctx):
+        moment = super().convert(value, param, ctx)
+        if not self.first <= moment <= self.last:
+            raise OutOfRange(param, value, "out of range; use a date from 1900-01-01 to "
+                             "2999-12-31")
+        return moment
 
 
 @click.group()
@@ -171,36 +225,56 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv",
               show_default=True)
-@click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              help="Published on or after this date (UTC).")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+@click.option("--since", type=Day(), help="Published on or after this date (UTC).")
+@click.option("--until", type=Day(),
               help="Published on or before this date (UTC); a bare date includes the day.")
 @click.option("--with-text", is_flag=True, help="Include each article's clean text.")
 @click.option("--all", "include_all", is_flag=True,
               help="Include articles judged not about Cambodia.")
-@click.option("--out", type=click.File("w", encoding="utf-8", lazy=True), default="-",
-              help="Write here instead of standard output.")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              default="-", help="Write here instead of standard output (replaced only "
+              "when the export succeeds).")
 def export(db_url, fmt, since, until, with_text, include_all, out):
-    """Write articles with their scores as CSV or JSON Lines."""
+    """Write articles with their scores as CSV or JSON Lines.
+
+    Reads an existing database only: a SQLite path that does not exist is refused
+    (except the default database).
+    """
     from feeds.store import export as exporter
 
     if since and until and since > until:
         fail("--since is after --until", EXIT_USAGE)
     if until is not None and until.time() == until.min.time():
         until = until.date()  # a bare date means the whole day
-    engine = store.make_engine(db_url)
-    try:
-        with exit_codes(db_url):
+    with exit_codes(db_url):
+        store.require_file(db_url, unless=DEFAULT_DB_PATH)
+        engine = store.make_engine(db_url)
+        try:
             store.migrate(engine)
-            with engine.connect() as conn:
+            with engine.connect() as conn, _output(out) as fp:
                 rows = exporter.records(conn, since=since, until=until,
                                         relevant_only=not include_all, with_text=with_text)
                 if fmt == "csv":
-                    exporter.write_csv(rows, out, with_text=with_text)
+                    exporter.write_csv(rows, fp, with_text=with_text)
                 else:
-                    exporter.write_jsonl(rows, out)
-    finally:
-        engine.dispose()
+                    exporter.write_jsonl(rows, fp)
+        finally:
+            engine.dispose()
+
+
+@contextlib.contextmanager
+def _output(out: Path):
+    """Standard output for ``-``; else a file that appears whole or not at all."""
+    from feeds.store.export import replaced_whole
+
+    if str(out) == "-":
+        yield sys.stdout
+        return
+    try:
+        with replaced_whole(out) as fp:
+            yield fp
+    except OSError as exc:  # no such folder, no permission, disk full
+        fail(f"cannot write {out}: {exc.strerror or exc}", EXIT_USAGE)
 
 
 @cli.command()
@@ -223,6 +297,7 @@ def rescore(db_url, config_path, lexicon_dir, workers):
     started = time.monotonic()
     with exit_codes(db_url, locked="{}; try again when it finishes"):
         load_lexicons(lexicon_dir)  # a bad edit stops here, before any work
+        store.require_file(db_url, unless=DEFAULT_DB_PATH)  # nothing to rescore
         total = article_count(db_url) if not db_url.endswith(":memory:") else 0
         with click.progressbar(length=total, label="Rescoring", file=sys.stderr,
                                show_pos=True) as bar:
@@ -250,10 +325,19 @@ def demo(db_url, lexicon_dir):
 @click.option("--base-url-path", default="", help="Path prefix when behind a reverse proxy.")
 @click.option("--no-demo", is_flag=True, help="Do not load the demo into an empty database.")
 def dashboard(db_url, port, host, base_url_path, no_demo):
-    """Start the dashboard (loads the demo first when the database is empty)."""
+    """Start the dashboard (loads the demo first when the database is empty).
+
+    A SQLite path that does not exist is refused, except the default database. Binding
+    to an address other than loopback without sign-in configured prints a warning.
+    """
     from feeds.demo import database_is_empty, load_demo
 
+    if not _loopback(host) and not _sign_in_configured():
+        click.echo(f"cambodia-risk: warning: --host {host} serves the dashboard beyond this "
+                   "machine and no sign-in is configured, so anyone who can reach port "
+                   f"{port} can read it; see \"{SIGN_IN_SECTION}\" in README.md", err=True)
     with exit_codes(db_url):
+        store.require_file(db_url, unless=DEFAULT_DB_PATH)
         if not no_demo and database_is_empty(db_url):
             click.echo("Empty database: loading the demo corpus first "
                        "(use --no-demo to skip).", err=True)
@@ -267,6 +351,31 @@ def dashboard(db_url, port, host, base_url_path, no_demo):
     env = dict(os.environ, **{ENV_DB: db_url})
     os.chdir(PROJECT_ROOT)  # Streamlit reads .streamlit/config.toml from here
     os.execve(sys.executable, args, env)
+
+
+SIGN_IN_SECTION = "Sign-in with st.login"  # the README heading the warning names
+
+
+def _loopback(host: str) -> bool:
+    if host.strip().lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def _sign_in_configured() -> bool:
+    """Whether Streamlit will find an ``[auth]`` section in the secrets files it reads
+    (the project's ``.streamlit/secrets.toml`` and the user's ``~/.streamlit/``)."""
+    for folder in (PROJECT_ROOT, Path.home()):
+        try:
+            secrets = tomllib.loads((folder / ".streamlit" / "secrets.toml").read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(secrets.get("auth"), dict):
+            return True
+    return False
 
 
 if __name__ == "__main__":

@@ -53,6 +53,33 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+# The bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates
+# (U+2066-U+2069), the left-to-right and right-to-left marks (U+200E, U+200F) and the
+# Arabic letter mark (U+061C). In a title they make the screen disagree with the text
+# ("gnp.exe" behind U+202E reads "exe.png"); news titles need none of them.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def strip_bidi(text: str) -> str:
+    """``text`` without bidirectional control characters."""
+    return _BIDI.sub("", text) if text else text
+
+
+def search_key(text: str | None) -> str:
+    """The form text is searched in: NFKC, case-folded (full Unicode folding, so "É"
+    and "é", "ß" and "ss" meet), bidirectional controls and zero-width characters
+    dropped. Stored beside each article and applied to every query, so a search is
+    case-insensitive beyond ASCII on SQLite and PostgreSQL alike. Khmer has no case and
+    passes through unchanged (it is already NFC, and NFKC leaves it be)."""
+    if not text:
+        return ""
+    if text.isascii():
+        return text.lower()
+    text = _INVISIBLE.sub("", _BIDI.sub("", text))
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
 # --- script ---------------------------------------------------------------------------
 
 _KHMER_RUN = re.compile("[\u1780-\u17b3]+")  # Khmer consonants and independent vowels

@@ -393,35 +393,9 @@ def build_dataset(
 
 
 def _insert_article(conn, art: store.NewArticle, feed: dict, fetched: datetime) -> int:
-    a = schema.articles
-    article_id = conn.execute(
-        insert(a).values(
-            url=art.url,
-            link=art.link,
-            fingerprint=art.fingerprint,
-            title=art.title,
-            feed_id=feed["id"],
-            source=feed["name"],
-            published_at=art.published_at,
-            published_day=art.published_at.date(),
-            published_estimated=art.published_estimated,
-            fetched_at=fetched,
-            language=art.language,
-            summary=art.summary,
-            text=art.text,
-            text_source=art.text_source,
-        )
-    ).inserted_primary_key[0]
-    conn.execute(
-        insert(schema.article_feeds).values(
-            article_id=article_id,
-            feed_id=feed["id"],
-            link=art.link,
-            guid=art.guid,
-            first_seen_at=fetched,
-        )
-    )
-    return article_id
+    """Through the store's own article write, so every derived column (the search
+    text) is what a refresh would store."""
+    return store.insert_articles(conn, [art], feed, fetched)[0]
 
 
 def _write_score(conn, article_id: int, score: ArticleScore, scored_at: datetime) -> None:

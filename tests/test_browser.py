@@ -165,9 +165,8 @@ def read_csv(path) -> list[dict]:
 
 
 def body_text(page) -> str:
-    """The app's visible text, without the invisible word joiners that the dashboard's
-    Markdown escaping puts after colons (they stop ":name:" becoming an icon)."""
-    return page.inner_text('[data-testid="stApp"]').replace("\u2060", "")
+    """The app's visible text, exactly as a reader would copy it."""
+    return page.inner_text('[data-testid="stApp"]')
 
 
 def download_button(page):

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +14,8 @@ from sqlalchemy import func, select
 from feeds import store
 from feeds.cli import cli
 from feeds.store import schema
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_config(tmp_path, server, feeds):
@@ -193,20 +197,29 @@ def test_rescore_bad_lexicon_exits_2(tmp_path, sqlite_db):
 
 
 def test_dashboard_command_loads_demo_and_serves(tmp_path):
-    """The README's first command: on an empty database, demo first, then the server."""
+    """The README's first command: no --db, so the default database, which does not
+    exist yet, is created and the demo loaded first; then the server answers.
+
+    CAMBODIA_RISK_DATA moves the data folder (and so the default database) into
+    tmp_path; the demo corpus and the lexicons are linked from the real one."""
     import socket
     import subprocess
     import sys
     import time
     import urllib.request
-    from pathlib import Path
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    url = f"sqlite:///{tmp_path / 'first-run.db'}"
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("demo", "lexicons"):
+        (data / name).symlink_to(ROOT / "data" / name)
+    url = f"sqlite:///{data / 'cambodia-risk.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMBODIA_RISK_")}
+    env["CAMBODIA_RISK_DATA"] = str(data)
     exe = str(Path(sys.executable).with_name("cambodia-risk"))  # the installed script
-    proc = subprocess.Popen([exe, "dashboard", "--db", url, "--port", str(port)],
+    proc = subprocess.Popen([exe, "dashboard", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline, healthy = time.monotonic() + 90, False

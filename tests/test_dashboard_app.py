@@ -75,7 +75,7 @@ def kpis(at: AppTest) -> dict[str, str]:
 
 
 def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def sidebar_notices(at: AppTest) -> str:

@@ -15,6 +15,7 @@ from dashboard.evidence import (
     escape_markdown,
     fallback_sentences,
     highlight_markdown,
+    literal_code,
     locate,
     safe_url,
 )
@@ -24,17 +25,31 @@ PUNCT = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
 HIGHLIGHT_SYNTAX = re.compile(r":(?:red|blue|violet)-background\[|(?<!\\)\*\*|(?<!\\)\]")
 
 
+CODE_SPAN = re.compile(r"(?<!\\)`(:[A-Za-z0-9_+-]+:)`")
+INVISIBLE_OR_BIDI = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def unescape(md: str) -> str:
-    """What CommonMark shows for backslash-escaped text (escapes resolved)."""
-    return re.sub(r"\\([" + re.escape(PUNCT) + "])", r"\1", md).replace("\u2060", "")
+    """What CommonMark shows for escaped text: escapes resolved, code spans opened."""
+    return CODE_SPAN.sub(r"\1", re.sub(r"\\([" + re.escape(PUNCT) + "])", r"\1", md))
+
+
+def text_nodes(md: str) -> str:
+    """The shown text outside code spans: where Streamlit looks for ":name:"."""
+    return re.sub(r"\\(.)", r"\1", CODE_SPAN.sub(" ", md))
 
 
 def unescaped_punctuation(md: str) -> list[str]:
-    """ASCII punctuation that is not backslash-escaped: what Markdown could act on."""
+    """ASCII punctuation that is not backslash-escaped (outside the code spans that
+    shortcodes get): what Markdown could act on."""
     out, i = [], 0
     while i < len(md):
         if md[i] == "\\" and i + 1 < len(md) and md[i + 1] in PUNCT:
             i += 2
+            continue
+        code = CODE_SPAN.match(md, i)
+        if code:
+            i = code.end()
             continue
         if md[i] in PUNCT:
             out.append(md[i])
@@ -80,48 +95,77 @@ def test_markdown_and_html_syntax_is_literal(text):
 def test_escape_round_trips_any_text(text):
     md = escape_markdown(text)
     assert unescaped_punctuation(md) == []
-    cleaned = "".join(ch for ch in text if ch not in "\u200b\u2060\ufeff")
+    cleaned = INVISIBLE_OR_BIDI.sub("", text)
     assert unescape(md) == " ".join(cleaned.split())
+    assert not INVISIBLE_OR_BIDI.search(md)  # nothing invisible is ever added
 
 
-def test_shortcodes_are_broken_invisibly():
+def test_shortcodes_become_code_not_invisible_joiners():
     md = escape_markdown(":smile: at 10:30")
-    assert md.startswith("\\:\u2060smile\\:")  # an invisible word joiner after the colon
+    assert md == "`:smile:` at 10\\:30"
     assert unescape(md) == ":smile: at 10:30"
 
 
 @pytest.mark.parametrize(
     "text",
-    [":+1:", ":material/home:", ":streamlit:", "a :flag-kh: b", ":100:", "x::smile::y"],
+    [":+1:", ":streamlit:", ":material_home:", "a :flag-kh: b", ":100:", "x::smile::y",
+     ":a:b:c:"],
 )
-def test_every_shortcode_gets_a_joiner(text):
+def test_every_shortcode_is_shown_as_code(text):
     md = escape_markdown(text)
-    shown = re.sub(r"\\(.)", r"\1", md)
-    # No ":name:" survives in what the browser's text holds.
-    assert not re.search(r":[A-Za-z0-9_+/-]+:", shown), shown
+    # No ":name:" survives in the text nodes Streamlit rewrites.
+    assert not re.search(r":[A-Za-z0-9_+-]+:", text_nodes(md)), md
     assert unescape(md) == text
+    assert not INVISIBLE_OR_BIDI.search(md)
+
+
+def test_material_icon_syntax_needs_no_code():
+    """Streamlit finds ":material/home:" only by its unescaped "/" in the source."""
+    md = escape_markdown(":material/home: now")
+    assert md == "\\:material\\/home\\: now"
+    assert ":material/" not in md
 
 
 @pytest.mark.parametrize(
-    "text", ["06:00", "2024-06-30 06:00 UTC", "Note: prices rose", "ratio 3:1", "a :: b"]
+    "text", ["06:00", "2024-06-30 06:00 UTC", "Note: prices rose", "ratio 3:1", "a :: b",
+             "postgresql://postgres:***@127.0.0.1:5432/risk"]
 )
-def test_colons_that_open_no_shortcode_get_no_joiner(text):
-    """Times and labels copy exactly as shown: no invisible characters."""
+def test_colons_that_open_no_shortcode_stay_plain(text):
+    """Times, labels and URLs copy exactly as shown: no invisible characters, no code."""
     md = escape_markdown(text)
-    assert "\u2060" not in md
+    assert "`" not in md and not INVISIBLE_OR_BIDI.search(md)
     assert unescape(md) == text
 
 
 @given(st.text(alphabet=st.sampled_from(list(":ab1+-/_ \u200b:")), max_size=40))
 def test_no_shortcode_survives_escaping(text):
-    shown = re.sub(r"\\(.)", r"\1", escape_markdown(text))
-    assert not re.search(r":[A-Za-z0-9_+/-]+:", shown), shown
+    assert not re.search(r":[A-Za-z0-9_+-]+:", text_nodes(escape_markdown(text)))
 
 
 def test_zero_width_characters_cannot_hide_a_shortcode():
     md = escape_markdown(":smi\u200ble: and :\u2060heart:")
-    assert md.count("\u2060") == 2
-    assert unescape(md) == ":smile: and :heart:"
+    assert md == "`:smile:` and `:heart:`"
+
+
+def test_bidi_controls_are_dropped_for_display():
+    assert escape_markdown("Invoice \u202egnp.exe") == "Invoice gnp\\.exe"
+    assert escape_markdown("\u2066a\u2069 \u200fb\u200e \u061cc \u202ad\u202c") == "a b c d"
+
+
+@pytest.mark.parametrize("text, md", [
+    ("postgresql://risk:***@db:5432/risk", "`postgresql://risk:***@db:5432/risk`"),
+    ("sqlite:///data/a_b*c.db", "`sqlite:///data/a_b*c.db`"),
+    ("a`b", "``a`b``"),
+    ("`x`", "`` `x` ``"),
+    ("CAMBODIA_RISK_DB", "`CAMBODIA_RISK_DB`"),
+    ("", ""),
+])
+def test_literal_code_shows_and_copies_the_text_exactly(text, md):
+    assert literal_code(text) == md
+
+
+def test_literal_code_falls_back_where_streamlit_rewrites_code():
+    assert literal_code("x :material/home: y") == escape_markdown("x :material/home: y")
 
 
 def test_highlights_wrap_escaped_text():

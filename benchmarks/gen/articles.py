@@ -1,5 +1,5 @@
 """The ``articles`` and ``article_feeds`` tables, and every evidence table through the
-store's own rule (``feeds.store.score_rows``).
+store's own rule (``feeds.store.score_rows``; the search text by ``search_text``).
 
 Articles spread over three years up to now, volume slowly rising, with "event" weeks
 where both volume and risk jump. Each English article is built sentence by sentence
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 
 from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
-from feeds.store import ScoreRows, score_rows
+from feeds.store import ScoreRows, score_rows, search_text
 from gen.sources import slug
 from gen.vocab import (
     ACTOR_COUNT_CUM,
@@ -195,6 +195,7 @@ class ArticleMaker:
             fetched_at=ts(fetched), language=language,
             summary="<p>" + " ".join(sentences[:2]) + "</p>", text=text,
             text_source="page" if rnd() < 0.15 else "summary",
+            search=search_text(title, text),
         )
         out["article_feeds"].append((aid, feed_id, link, f"{host}-{aid}", ts(fetched)))
         if rnd() < 0.06:

@@ -79,9 +79,9 @@ else:
     view = pd.DataFrame(
         {
             "published": table["published"],
-            "title": table["title"],
+            "title": [present.cell_text(t) for t in table["title"]],
             "link": [safe_url(u) for u in table["url"]],
-            "source": table["source"],
+            "source": [present.cell_text(t) for t in table["source"]],
             "risk_score": table["risk_score"],
             "sentiment": table["sentiment"],
             "categories": [[ctx.label(c) for c in cats] for cats in table["categories"]],

@@ -12,6 +12,8 @@ import re
 import lxml.etree
 import lxml.html
 
+from feeds.text import strip_bidi
+
 # Elements whose text is never article prose.
 _DROP = ("script", "style", "noscript", "iframe", "object", "embed", "svg", "math",
          "template", "form", "button", "select")
@@ -51,6 +53,13 @@ def html_to_text(markup: str) -> str:
             if element.tail and element is not root:
                 parts.append(element.tail)
     return _tidy("".join(parts))
+
+
+def title_text(markup: str | None) -> str:
+    """A title as one line of plain text: entities decoded, tags a feed put inside
+    dropped, and bidirectional controls removed, so the title reads on screen in the
+    order its characters are stored ("gnp.exe" behind U+202E would show "exe.png")."""
+    return strip_bidi(html_to_text(markup or "").replace("\n", " ")).strip()
 
 
 def _tidy(text: str) -> str:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 from dateutil import parser as dateutil_parser
 
-from feeds.ingest.clean import html_to_text
+from feeds.ingest.clean import title_text
 
 # A publication date more than this far ahead of the fetch is a feed bug, not news.
 MAX_FUTURE = timedelta(days=2)
@@ -62,7 +62,7 @@ def parse_feed(body: bytes, headers: dict[str, str] | None, fetched_at: datetime
 
     feed_info = result.get("feed", {})
     language = _language(feed_info.get("language"))
-    parsed = ParsedFeed(title=_plain(feed_info.get("title", "")), language=language)
+    parsed = ParsedFeed(title=title_text(feed_info.get("title", "")), language=language)
     for raw in result.get("entries", []):
         entry = _entry(raw, fetched_at, language)
         if entry is not None:
@@ -93,7 +93,7 @@ def _entry(raw, fetched_at: datetime, feed_language: str | None) -> Entry | None
     return Entry(
         link=link,
         guid=guid,  # the ingest cuts a GUID too long to store, with a marker
-        title=_plain(raw.get("title", "")),
+        title=title_text(raw.get("title", "")),
         summary=raw.get("summary", "") or "",
         content=content,
         published_at=published,
@@ -182,11 +182,6 @@ def parse_date(value: str) -> datetime | None:
 
 def struct_to_datetime(value) -> datetime:
     return datetime.fromtimestamp(calendar.timegm(value), UTC).replace(tzinfo=None)
-
-
-def _plain(value: str) -> str:
-    """Titles are plain text: unescape entities and drop tags a feed put inside."""
-    return html_to_text(value or "").replace("\n", " ").strip()
 
 
 def _clean_link(value) -> str | None:

@@ -5,21 +5,31 @@ This package is the contract the dashboard reads: ``feeds.store.schema`` for the
 database. Only the refresh job, ``rescore`` and ``demo`` write. Importing it loads
 SQLAlchemy and nothing of the scorer (a test holds it to that).
 
-* ``engine``: URLs, engines, ``utcnow``
+* ``engine``: URLs (checked), engines, ``utcnow``, and the two URL errors
 * ``locks``: the one-refresh lock (watched on PostgreSQL) and the write turn
 * ``faults``: whose fault a database error is (an entry's data, or the database's)
 * ``storable``: the text rule at the store boundary, and the size limits
 * ``migrate``: Alembic, run in code on a connection we hand it
-* ``rows``: a score as table rows (the one statement of that rule)
+* ``rows``: a score as table rows, and an article's search text (one statement each)
 * ``writes``: inserts and updates inside the caller's transaction
 """
 
 from feeds.store import schema
-from feeds.store.engine import make_engine, normalise_url, safe_url, sqlite_path, utcnow
+from feeds.store.engine import (
+    BadDatabaseUrl,
+    DatabaseUnavailable,
+    make_engine,
+    normalise_url,
+    parse_url,
+    require_file,
+    safe_url,
+    sqlite_path,
+    utcnow,
+)
 from feeds.store.faults import DatabaseFault, database_fault, is_entry_fault
 from feeds.store.locks import LockBusy, LockLost, RunLock, refresh_lock, write_turn
 from feeds.store.migrate import current_revision, head_revision, migrate
-from feeds.store.rows import ScoreRows, score_rows
+from feeds.store.rows import ScoreRows, score_rows, search_text
 from feeds.store.writes import (
     NewArticle,
     bulk_insert,
@@ -37,7 +47,9 @@ from feeds.store.writes import (
 )
 
 __all__ = [
+    "BadDatabaseUrl",
     "DatabaseFault",
+    "DatabaseUnavailable",
     "LockBusy",
     "LockLost",
     "NewArticle",
@@ -58,11 +70,14 @@ __all__ = [
     "make_engine",
     "migrate",
     "normalise_url",
+    "parse_url",
     "refresh_lock",
+    "require_file",
     "safe_url",
     "save_scores",
     "schema",
     "score_rows",
+    "search_text",
     "sqlite_path",
     "start_run",
     "sync_feeds",

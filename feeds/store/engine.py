@@ -12,9 +12,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from feeds.store import storable
+
+BACKENDS = ("sqlite", "postgresql")
+URL_FORMS = "sqlite:///path/to/file.db or postgresql://user@host/database"
+
+
+class BadDatabaseUrl(ValueError):
+    """A database URL this tool cannot use: malformed, another kind of database, or
+    a SQLite file that a read-only command will not create. The user's to fix."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """A well-formed database URL whose database cannot be reached or created (say,
+    a SQLite file in a folder that cannot be made)."""
 
 
 def utcnow() -> datetime:
@@ -31,9 +45,27 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def parse_url(url: str) -> URL:
+    """``url`` parsed, or :class:`BadDatabaseUrl` saying in one line what is wrong.
+
+    Only SQLite and PostgreSQL are accepted: the schema, the locks and the bulk writes
+    are written for those two, and SQLAlchemy would otherwise fail later, deep inside a
+    command, with a missing-driver traceback (``mysql://``).
+    """
+    try:
+        parsed = make_url(normalise_url(url))
+    except (ArgumentError, ValueError):
+        raise BadDatabaseUrl(
+            f"{safe_url(url)!r} is not a database URL; use {URL_FORMS}") from None
+    if parsed.get_backend_name() not in BACKENDS:
+        raise BadDatabaseUrl(
+            f"{parsed.get_backend_name()} databases are not supported; use {URL_FORMS}")
+    return parsed
+
+
 def sqlite_path(url: str) -> Path | None:
     """The database file for a SQLite URL, or None for in-memory and other databases."""
-    parsed = make_url(normalise_url(url))
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     if parsed.database == ":memory:":
@@ -56,7 +88,12 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"cannot create the folder {path.parent} for the database: "
+                f"{exc.strerror or exc}") from None
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -68,6 +105,27 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        try:
+            engine = create_engine(url, pool_pre_ping=True)
+        except ImportError as exc:  # postgresql+<a driver that is not installed>
+            raise BadDatabaseUrl(
+                f"the database driver for {safe_url(url)} is not installed ({exc.name}); "
+                f"use {URL_FORMS}") from None
     storable.install(engine)  # text the database cannot hold is cleaned on the way in
     return engine
+
+
+def require_file(url: str, *, unless: Path | None = None) -> None:
+    """Refuse a SQLite URL whose file does not exist (``unless`` it is that path).
+
+    For commands that only read (export, the dashboard): there a missing file is a
+    mistyped path, and creating an empty database would hide the mistake.
+    """
+    path = sqlite_path(url)
+    if path is None or path.exists():
+        return
+    if unless is not None and path.resolve() == Path(unless).resolve():
+        return
+    raise BadDatabaseUrl(
+        f"there is no database at {path}; check the path, or create it with "
+        "`cambodia-risk refresh` or `cambodia-risk demo`")

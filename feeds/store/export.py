@@ -10,10 +10,14 @@ memory.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Connection, Select, select
@@ -146,3 +150,27 @@ def write_csv(rows: Iterable[dict], fp: IO[str], with_text: bool = False) -> int
         writer.writerow(flat)
         count += 1
     return count
+
+
+@contextlib.contextmanager
+def replaced_whole(path: Path) -> Iterator[IO[str]]:
+    """A text file to write that replaces ``path`` only when the block succeeds.
+
+    The export goes to a temporary file in the same folder (so the final rename is
+    atomic, never a copy across file systems); on any error the temporary file is
+    removed and an existing ``path`` is left as it was. The new file gets the
+    permissions an ordinary ``open`` would give it.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fp:
+            yield fp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,8 +1,10 @@
-"""How one article's score becomes table rows: the single statement of that rule.
+"""How one article's score becomes table rows, and its text the searchable column: the
+single statement of each rule.
 
 The store's writes, the dashboard's test fixtures and the benchmark generator all turn
-scores into rows through :func:`score_rows`, so a change to a rule here (say, how an
-actor's sentiment in an article is averaged) reaches every database they build. Pure:
+scores into rows through :func:`score_rows`, and fill ``articles.search`` through
+:func:`search_text`, so a change to a rule here (say, how an actor's sentiment in an
+article is averaged) reaches every database they build. Pure:
 no connection, no scorer import (the score types are named for the type checker only).
 """
 
@@ -13,10 +15,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from feeds.text import search_key
+
 if TYPE_CHECKING:  # the store reads scores; it never runs the scorer
     from feeds.score.results import ArticleScore
 
 MAX_NAME = 200  # an unlisted name longer than this is cut: it is evidence, not a key
+
+
+def search_text(title: str | None, text: str | None) -> str:
+    """The ``articles.search`` value of an article: its title and text in the form the
+    dashboard searches (``feeds.text.search_key``), on two lines so no match spans the
+    two. Every writer of an article's title or text stores this beside them."""
+    return f"{search_key(title)}\n{search_key(text)}"
 
 
 @dataclass

@@ -10,6 +10,9 @@ Conventions
   SQLite and PostgreSQL.
 * Feed content (titles, summaries, text) is stored as received text. Nothing here is
   trusted HTML; the dashboard escapes it on display.
+* ``articles.search`` holds ``feeds.store.search_text(title, text)``: SQLite's
+  ``lower()`` folds ASCII only, so the search compares folded text with a folded query
+  instead, the same way on both databases.
 * ``articles.relevant`` is NULL until the article is scored, then true or false. Irrelevant
   articles stay in the table so a lexicon edit plus ``rescore`` can re-admit them.
 
@@ -105,6 +108,9 @@ articles = Table(
     Column("summary", Text, nullable=False, server_default=""),  # raw, as the feed sent it
     Column("text", Text, nullable=False, server_default=""),  # clean plain text for scoring
     Column("text_source", String(12), nullable=False, server_default="summary"),
+    # The title and text as the dashboard's text search reads them: case-folded
+    # beyond ASCII (feeds.text.search_key), written with the article (migration 0008).
+    Column("search", Text, nullable=False, server_default=""),
     # Scoring (NULL until scored; see feeds/score).
     Column("relevant", Boolean),
     Column("relevance_terms", Text),  # JSON list of the terms that decided relevance

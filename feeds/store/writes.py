@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 
 from feeds.store import schema
 from feeds.store.engine import utcnow
-from feeds.store.rows import ScoreRows, score_rows
+from feeds.store.rows import ScoreRows, score_rows, search_text
 from feeds.store.storable import storable
 
 if TYPE_CHECKING:  # the store reads scores; it never runs the scorer
@@ -152,7 +152,7 @@ def insert_articles(conn: Connection, arts: list[NewArticle], feed: dict,
               published_day=art.published_at.date(),
               published_estimated=art.published_estimated, fetched_at=fetched_at,
               language=art.language, summary=art.summary, text=art.text,
-              text_source=art.text_source)
+              text_source=art.text_source, search=search_text(art.title, art.text))
          for art in arts],
     ).scalars())
     link_feeds(conn, [(article_id, feed["id"], art.link, art.guid)

@@ -12,6 +12,11 @@ The feeds list is TOML with one ``[[feeds]]`` table per feed::
     language = "en"                       # optional: the feed's language (ISO 639-1)
     enabled = true                        # optional, default true
     always_relevant = false               # optional: treat every entry as about Cambodia
+    backfill = "auto"                     # optional: how `backfill` finds past articles:
+                                          # wordpress | feed-pages | sitemap | gdelt | auto
+                                          # | none (default "auto")
+    backfill_delay = 2.0                  # optional: seconds between two backfill requests
+                                          # to this feed's host (default: --delay, 2 s)
 
 Unknown keys are errors, so a typo (``fulltext``) does not silently do nothing.
 """
@@ -75,6 +80,27 @@ class DedupPolicy:
     min_text_similarity: float = 0.6  # word-shingle Jaccard of their clean texts
 
 
+@dataclass(frozen=True)
+class BackfillPolicy:
+    """How politely ``backfill`` walks a site's history (see feeds/ingest/backfill)."""
+
+    delay: float = 2.0  # seconds between two requests to one host (--delay, backfill_delay)
+    gdelt_interval: float = 5.0  # the GDELT DOC API asks for at most one request per 5 s
+    wordpress_window_days: int = 7  # date window of one WordPress REST walk (a checkpoint)
+    gdelt_window_days: int = 1  # the DOC API returns at most 250 records per query
+    sitemap_window_days: int = 31  # sitemap pages are grouped by month of lastmod
+    max_pages: int = 1000  # pages walked in one window or feed, whatever a site claims
+    retries: int = 5  # answers of 429/503 in a row before a host is given up for the run
+    max_retry_after: float = 600.0  # a longer Retry-After ends the feed's run instead
+    page_fetches: int = 5000  # article pages fetched per feed and run (sitemap, gdelt)
+    gdelt_api: str = "https://api.gdeltproject.org/api/v2/doc/doc"
+    gdelt_reach_days: int = 90  # the DOC API searches a rolling window of about 3 months
+
+
+BACKFILL_METHODS = ("wordpress", "feed-pages", "sitemap", "gdelt")
+BACKFILL_CHOICES = (*BACKFILL_METHODS, "auto", "none")
+
+
 @dataclass
 class FeedConfig:
     name: str
@@ -83,6 +109,8 @@ class FeedConfig:
     language: str | None = None
     enabled: bool = True
     always_relevant: bool = False
+    backfill: str = "auto"  # one of BACKFILL_CHOICES
+    backfill_delay: float | None = None  # None: the run's delay
 
 
 @dataclass
@@ -93,6 +121,7 @@ class Settings:
     fetch: FetchLimits = field(default_factory=FetchLimits)
     health: HealthPolicy = field(default_factory=HealthPolicy)
     dedup: DedupPolicy = field(default_factory=DedupPolicy)
+    backfill: BackfillPolicy = field(default_factory=BackfillPolicy)
     # Article pages fetched per full-text feed and run; the rest keep their summaries.
     full_text_per_feed: int = 30
     # Processes for parsing, extraction and scoring; 0 runs them on the event loop.
@@ -110,6 +139,8 @@ _FIELDS = {
     "language": str,
     "enabled": bool,
     "always_relevant": bool,
+    "backfill": str,
+    "backfill_delay": (int, float),
 }
 _REQUIRED = ("name", "url")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -149,9 +180,11 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
             if key not in table:
                 raise ConfigError(f"{source}: {label}: missing required field {key!r}")
         for key, value in table.items():
-            if not isinstance(value, _FIELDS[key]):
+            wanted = _FIELDS[key]
+            if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
+                kind = "a number" if isinstance(wanted, tuple) else wanted.__name__
                 raise ConfigError(
-                    f"{source}: {label}: field {key!r} must be {_FIELDS[key].__name__}, "
+                    f"{source}: {label}: field {key!r} must be {kind}, "
                     f"got {type(value).__name__}"
                 )
         name = table["name"].strip()
@@ -169,6 +202,18 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
                 f"{source}: {label}: field 'language' must be an ISO 639 code such as 'en' "
                 f"or 'km', got {language!r}"
             )
+        backfill = table.get("backfill", "auto")
+        if backfill not in BACKFILL_CHOICES:
+            raise ConfigError(
+                f"{source}: {label}: field 'backfill' must be one of "
+                f"{', '.join(BACKFILL_CHOICES)}, got {backfill!r}"
+            )
+        delay = table.get("backfill_delay")
+        if delay is not None and not 0 <= delay <= 3600:
+            raise ConfigError(
+                f"{source}: {label}: field 'backfill_delay' must be between 0 and 3600 "
+                f"seconds, got {delay!r}"
+            )
         feeds.append(
             FeedConfig(
                 name=name,
@@ -177,6 +222,8 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
                 language=language,
                 enabled=table.get("enabled", True),
                 always_relevant=table.get("always_relevant", False),
+                backfill=backfill,
+                backfill_delay=float(delay) if delay is not None else None,
             )
         )
     return feeds

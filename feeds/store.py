@@ -35,10 +35,11 @@ from feeds.score.results import ArticleScore
 
 PG_LOCK_KEY = 0x43414D424F444941 & 0x7FFFFFFFFFFFFFFF  # "CAMBODIA", as a bigint
 PG_TURN_KEY = PG_LOCK_KEY - 1  # the write turn's transaction-level lock
+PG_BACKFILL_KEY = PG_LOCK_KEY - 2  # one backfill at a time
 
 
 class LockBusy(RuntimeError):
-    """Another refresh holds this database's lock."""
+    """Another run of the same kind (refresh, or backfill) holds this database's lock."""
 
 
 def utcnow() -> datetime:
@@ -128,39 +129,44 @@ def head_revision() -> str:
 
 
 @contextlib.contextmanager
-def refresh_lock(engine: Engine) -> Iterator[None]:
-    """Hold the one-writer lock: a file lock beside a SQLite file, an advisory lock on PG.
+def refresh_lock(engine: Engine, kind: str = "refresh") -> Iterator[None]:
+    """Hold the one-run lock: a file lock beside a SQLite file, an advisory lock on PG.
 
-    Both locks die with the process, so a refresh killed with SIGKILL never leaves a
-    stale lock behind.
+    ``kind`` "backfill" takes a lock of its own (``<database>.backfill.lock``): a
+    backfill runs for hours, so it must not keep refreshes out; the two share the
+    database through the write turn instead, and only a second backfill is refused.
+    Both locks die with the process, so a run killed with SIGKILL never leaves a stale
+    lock behind.
     """
     path = sqlite_path(str(engine.url))
+    key = PG_LOCK_KEY if kind == "refresh" else PG_BACKFILL_KEY
     if engine.dialect.name == "sqlite":
         if path is None:
             yield
             return
-        lock_path = path.with_name(path.name + ".lock")
+        suffix = ".lock" if kind == "refresh" else f".{kind}.lock"
+        lock_path = path.with_name(path.name + suffix)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise LockBusy(
-                    f"another refresh is running on {path} (lock file {lock_path})"
+                    f"another {kind} is running on {path} (lock file {lock_path})"
                 ) from None
             yield
         finally:
             os.close(fd)
         return
     with engine.connect() as conn:
-        got = conn.execute(select(text(f"pg_try_advisory_lock({PG_LOCK_KEY})"))).scalar()
+        got = conn.execute(select(text(f"pg_try_advisory_lock({key})"))).scalar()
         conn.commit()
         if not got:
-            raise LockBusy("another refresh is running on this PostgreSQL database")
+            raise LockBusy(f"another {kind} is running on this PostgreSQL database")
         try:
             yield
         finally:
-            conn.execute(select(text(f"pg_advisory_unlock({PG_LOCK_KEY})")))
+            conn.execute(select(text(f"pg_advisory_unlock({key})")))
             conn.commit()
 
 
@@ -259,6 +265,7 @@ class NewArticle:
     summary: str
     text: str
     text_source: str = "summary"
+    arrival: str = "feed"  # how it arrived: feed, or a backfill method
 
 
 def existing_urls(conn: Connection, urls: Iterable[str]) -> dict[str, int]:
@@ -320,7 +327,7 @@ def insert_articles(conn: Connection, arts: list[NewArticle], feed: dict,
               published_day=art.published_at.date(),
               published_estimated=art.published_estimated, fetched_at=fetched_at,
               language=art.language, summary=art.summary, text=art.text,
-              text_source=art.text_source)
+              text_source=art.text_source, arrival=art.arrival)
          for art in arts],
     ).scalars())
     link_feeds(conn, [(article_id, feed["id"], art.link, art.guid)

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from feeds import store
 from feeds.canonical import canonical_url, title_fingerprint
@@ -148,25 +148,44 @@ def parse_and_store(settings: Settings, cfg: FeedConfig, row: dict, body: bytes,
 
 def store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
                fetched_at: datetime, health: dict, warning: str | None = None) -> Stored:
-    """Score what looks new, then plan, write and record the feed's health in one
-    transaction, holding the write turn.
+    """Store a fetched feed's articles and record its health in one transaction.
+
+    ``health`` holds the feed row's new values.
+    """
+    def record_health(conn: Connection, _new: int) -> None:
+        store.update_feed(conn, row["id"], **health, last_error=warning,
+                          item_count=len(articles))
+
+    new = store_scored(settings, cfg, row, articles, fetched_at, record_health)
+    return Stored(items=len(articles), new_articles=new, warning=warning)
+
+
+def store_scored(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
+                 fetched_at: datetime, then: Callable[[Connection, int], None] | None = None,
+                 *,
+                 ready: dict[str, ArticleScore] | None = None) -> int:
+    """Score what looks new, then plan and write it holding the write turn; return how
+    many articles were new. ``then(conn, new)`` runs last in the same transaction (the
+    feed's health for a refresh, the window's checkpoint for a backfill).
 
     What looks new is decided by URL alone before the turn is taken, so no other worker
     waits while this one scores; a copy the plan then catches by GUID or fingerprint
-    only costs a wasted score. ``health`` holds the feed row's new values.
+    only costs a wasted score. ``ready`` holds scores computed ahead by canonical URL.
     """
     engine = worker_engine()
+    ready = dict(ready or {})
     with engine.connect() as conn:
-        known = store.existing_urls(conn, (a.url for a in articles))
-    fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
+        known = store.existing_urls(conn, (a.url for a in articles if a.url not in ready))
+    fresh = list({a.url: a for a in reversed(articles)
+                  if a.url not in known and a.url not in ready}.values())
     scores = score_many([(a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
-    ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
+    ready.update((a.url, score) for a, score in zip(fresh, scores, strict=True))
     with store.write_turn(engine) as conn:
         new = store_entries(conn, settings, cfg, row, articles, fetched_at, _lexicons,
                             ready=ready)
-        store.update_feed(conn, row["id"], **health, last_error=warning,
-                          item_count=len(articles))
-    return Stored(items=len(articles), new_articles=new, warning=warning)
+        if then is not None:
+            then(conn, new)
+    return new
 
 
 class WorkerDied(RuntimeError):

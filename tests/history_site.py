@@ -3,8 +3,9 @@
 One ``HistorySite`` plays a WordPress-like outlet with ``posts`` articles spread evenly
 over [first, last), and serves every door a backfill may use:
 
-``/wp-json/wp/v2/posts``  REST: after/before/page/per_page, ``X-WP-TotalPages``, 400 past
-                          the last page; ``rest = "forbidden"`` answers 403 instead.
+``/wp-json/wp/v2/posts``  REST: after/before/page/per_page, ``X-WP-TotalPages`` (unless
+                          ``paging_headers`` is False), 400 past the last page;
+                          ``rest = "forbidden"`` answers 403 instead.
 ``/feed/``                RSS, 10 items a page, newest first, ``?paged=N``; 404 past the end.
 ``/sitemap_index.xml``    an index of monthly sitemaps ``/sitemap-YYYY-MM.xml`` (lastmod).
 ``/article/post-N``       the article pages (title, date meta, distinct paragraphs).
@@ -50,6 +51,7 @@ class HistorySite:
     delay: float = 0.0
     slow_down: int = 0
     per_feed_page: int = 10
+    paging_headers: bool = True  # False: no X-WP-Total(Pages), as behind some proxies
     log: list[Hit] = field(default_factory=list)
     max_in_flight: int = 0
     _in_flight: int = 0
@@ -68,6 +70,7 @@ class HistorySite:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
+        self._httpd.handle_error = lambda *args: None  # clients may hang up early
         threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                          daemon=True).start()
         return self
@@ -206,8 +209,9 @@ class _Handler(BaseHTTPRequestHandler):
                   "excerpt": {"rendered": f"<p>{site.body_text(n)[0]}</p>"},
                   "content": {"rendered": "".join(f"<p>{p}</p>" for p in site.body_text(n))}}
                  for n in chunk]
+        headers = {"X-WP-Total": str(len(found)), "X-WP-TotalPages": str(pages)}
         self._send(200, json.dumps(posts).encode(), "application/json",
-                   {"X-WP-Total": str(len(found)), "X-WP-TotalPages": str(pages)})
+                   headers if site.paging_headers else {})
 
     def _feed(self, site: HistorySite, q: dict[str, list[str]]) -> None:
         page = int(q.get("paged", ["1"])[0])

@@ -5,11 +5,11 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
+from db_support import db_url, query, sqlite_db  # noqa: F401  (fixtures)
 from rss_support import item, rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import schema
 from feeds.config import FeedConfig, FetchLimits, Settings
 from feeds.refresh import run_refresh
 
@@ -19,15 +19,6 @@ FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=3,
 
 def settings_for(url: str) -> Settings:
     return Settings(db_url=url, fetch=FAST)
-
-
-def query(url, stmt):
-    engine = store.make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(stmt).all()
-    finally:
-        engine.dispose()
 
 
 def count(url, table, *where):

@@ -85,9 +85,13 @@ class FeedRun:
 
     @property
     def site(self) -> str:
+        return self.site_of(self.row["url"])
+
+    @staticmethod
+    def site_of(feed_url: str) -> str:
         """The site root the history methods start from: the feed URL without its
         trailing ``feed/`` (WordPress sites may live below the host's root)."""
-        parts = urlsplit(self.row["url"])
+        parts = urlsplit(feed_url)
         path = parts.path
         for tail in ("/feed/", "/feed", "/rss/", "/rss", "/rss.xml", "/feed.xml"):
             if path.endswith(tail):

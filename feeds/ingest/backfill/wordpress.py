@@ -5,7 +5,8 @@ articles with no page fetched. The walk goes by date windows (``after``/``before
 rather than by page numbers over the whole archive: page numbers shift as new posts
 appear, dates do not, so a resumed run picks up exactly where it stopped. Within a
 window the pages are walked in date order; ``X-WP-TotalPages`` says how many there are,
-and a page past the end answers 400. A 401 or 403 means the site keeps REST closed
+and a page past the end answers 400 (which also ends a walk where a proxy dropped the
+header). A 401 or 403 means the site keeps REST closed
 (often a security plugin or Cloudflare): the method is refused, not failed.
 """
 
@@ -57,8 +58,8 @@ async def _fetch_window(feed: FeedRun, window: Window) -> Prepared:
             parts.append(feed.prepare(jobs.wordpress_posts, result.body, cfg.language,
                                       cfg.always_relevant, window.start))
             total = _int(result.headers.get("x-wp-totalpages"))
-            if total is None or page >= total:
-                break
+            if page >= (total or page + 1) or result.body.strip() == b"[]":
+                break  # the last page; without the header, go on until a 400
             page += 1
         prepared = await asyncio.gather(*parts)
     finally:

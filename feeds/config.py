@@ -17,6 +17,8 @@ The feeds list is TOML with one ``[[feeds]]`` table per feed::
                                           # | none (default "auto")
     backfill_delay = 2.0                  # optional: seconds between two backfill requests
                                           # to this feed's host (default: --delay, 2 s)
+    backfill_site = "https://example.org/"  # optional: the outlet's site, for history,
+                                          # when the feed lives elsewhere (Google News)
 
 Unknown keys are errors, so a typo (``fulltext``) does not silently do nothing.
 """
@@ -39,6 +41,7 @@ DEMO_DIR = DATA_DIR / "demo"
 
 ENV_CONFIG = "CAMBODIA_RISK_CONFIG"
 ENV_DB = "CAMBODIA_RISK_DB"
+ENV_GDELT_API = "CAMBODIA_RISK_GDELT_API"  # another DOC API address (a mirror, a test)
 
 USER_AGENT = (
     "cambodia-risk/0.1 (+https://github.com/cambodia-risk/cambodia-risk; "
@@ -93,7 +96,8 @@ class BackfillPolicy:
     retries: int = 5  # answers of 429/503 in a row before a host is given up for the run
     max_retry_after: float = 600.0  # a longer Retry-After ends the feed's run instead
     page_fetches: int = 5000  # article pages fetched per feed and run (sitemap, gdelt)
-    gdelt_api: str = "https://api.gdeltproject.org/api/v2/doc/doc"
+    gdelt_api: str = field(default_factory=lambda: os.environ.get(
+        ENV_GDELT_API, "https://api.gdeltproject.org/api/v2/doc/doc"))
     gdelt_reach_days: int = 90  # the DOC API searches a rolling window of about 3 months
 
 
@@ -111,6 +115,7 @@ class FeedConfig:
     always_relevant: bool = False
     backfill: str = "auto"  # one of BACKFILL_CHOICES
     backfill_delay: float | None = None  # None: the run's delay
+    backfill_site: str | None = None  # the outlet's site when the feed is hosted elsewhere
 
 
 @dataclass
@@ -141,6 +146,7 @@ _FIELDS = {
     "always_relevant": bool,
     "backfill": str,
     "backfill_delay": (int, float),
+    "backfill_site": str,
 }
 _REQUIRED = ("name", "url")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -194,8 +200,11 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
             raise ConfigError(f"{source}: {label}: field 'name' repeats an earlier feed")
         seen.add(name)
         url = table["url"].strip()
-        if not re.match(r"^https?://[^\s/]+", url):
-            raise ConfigError(f"{source}: {label}: field 'url' must be an http(s) URL, got {url!r}")
+        for key in ("url", "backfill_site"):
+            value = table.get(key)
+            if value is not None and not re.match(r"^https?://[^\s/]+", value.strip()):
+                raise ConfigError(
+                    f"{source}: {label}: field {key!r} must be an http(s) URL, got {value!r}")
         language = table.get("language")
         if language is not None and not _LANG_RE.match(language):
             raise ConfigError(
@@ -224,6 +233,14 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
                 always_relevant=table.get("always_relevant", False),
                 backfill=backfill,
                 backfill_delay=float(delay) if delay is not None else None,
+                backfill_site=_site(table.get("backfill_site")),
             )
         )
     return feeds
+
+
+def _site(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value if value.endswith("/") else value + "/"

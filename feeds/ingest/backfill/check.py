@@ -65,9 +65,10 @@ async def _check_one(polite: PoliteFetcher, settings: Settings, cfg: FeedConfig,
         dated = [e.published_at for e in parsed.entries if not e.published_estimated]
         if dated:
             check.newest_age_hours = round((now - max(dated)).total_seconds() / 3600, 1)
-    site = FeedRun.site_of(cfg.url)
+    site = cfg.backfill_site or FeedRun.site_of(cfg.url)
     for method in methods:
-        problem = await probe(polite, method, cfg.url, site, settings.backfill.gdelt_api)
+        problem = await probe(polite, method, cfg.url, site, settings.backfill.gdelt_api,
+                              own_feed=cfg.backfill_site is None)
         if problem is None:
             check.methods.append(method)
         elif isinstance(problem, Refused):

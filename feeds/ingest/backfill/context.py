@@ -85,7 +85,7 @@ class FeedRun:
 
     @property
     def site(self) -> str:
-        return self.site_of(self.row["url"])
+        return self.cfg.backfill_site or self.site_of(self.row["url"])
 
     @staticmethod
     def site_of(feed_url: str) -> str:

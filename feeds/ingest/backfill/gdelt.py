@@ -47,7 +47,8 @@ def request_url(api: str, query: str, start: datetime, end: datetime,
 
 async def walk(feed: FeedRun) -> bool:
     run = feed.run
-    api, _query = query_for(feed.row["url"], run.settings.backfill.gdelt_api)
+    api, _query = query_for(feed.cfg.backfill_site or feed.row["url"],
+                            run.settings.backfill.gdelt_api)
     run.polite.slow_host(api, run.settings.backfill.gdelt_interval)
     since = max(run.since, run.started - timedelta(days=run.settings.backfill.gdelt_reach_days))
     if since > run.since:
@@ -58,7 +59,8 @@ async def walk(feed: FeedRun) -> bool:
 
 async def _fetch_window(feed: FeedRun, window: Window) -> Prepared:
     run = feed.run
-    api, query = query_for(feed.row["url"], run.settings.backfill.gdelt_api)
+    api, query = query_for(feed.cfg.backfill_site or feed.row["url"],
+                           run.settings.backfill.gdelt_api)
     result = await run.polite.get(request_url(api, query, window.start, window.end),
                                   accept="application/json, */*;q=0.1")
     if result.error and result.error.startswith(ROBOTS_REFUSAL):

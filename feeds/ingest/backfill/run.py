@@ -116,7 +116,8 @@ async def _choose(feed: FeedRun) -> str | None:
             tried.append(f"{method}: {known[method]['state']} earlier")
             continue
         problem = await probe(run.polite, method, feed.row["url"], feed.site,
-                              run.settings.backfill.gdelt_api)
+                              run.settings.backfill.gdelt_api,
+                              own_feed=feed.cfg.backfill_site is None)
         if problem is None:
             _record(feed, method, "in_progress", "chosen by auto")
             return method
@@ -129,15 +130,18 @@ async def _choose(feed: FeedRun) -> str | None:
 
 
 async def probe(polite: PoliteFetcher, method: str, feed_url: str, site: str,
-                gdelt_api: str = gdelt.API) -> Exception | None:
-    """Ask a site once whether ``method`` works there; None when it does."""
+                gdelt_api: str = gdelt.API, *, own_feed: bool = True) -> Exception | None:
+    """Ask a site once whether ``method`` works there; None when it does. A feed that
+    is not the site's own (``backfill_site`` set) has no pages to walk."""
     if method == "wordpress":
         return await wordpress.probe(polite, site)
     if method == "feed-pages":
+        if not own_feed:
+            return Unsupported("the feed is not the site's own (backfill_site is set)")
         return await feedpages.probe(polite, feed_url)
     if method == "sitemap":
         return await sitemap.probe(polite, site)
-    return await gdelt.probe(polite, feed_url, gdelt_api)
+    return await gdelt.probe(polite, feed_url if own_feed else site, gdelt_api)
 
 
 def _finish(feed: FeedRun, method: str, state: str, detail: str | None) -> None:

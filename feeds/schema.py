@@ -81,7 +81,7 @@ refresh_runs = Table(
     Column("feeds_unchanged", Integer, nullable=False, server_default="0"),
     Column("feeds_skipped", Integer, nullable=False, server_default="0"),
     Column("new_articles", Integer, nullable=False, server_default="0"),
-    Column("kind", String(20), nullable=False, server_default="refresh"),  # refresh | demo
+    Column("kind", String(20), nullable=False, server_default="refresh"),  # demo, rescore, backfill
 )
 
 articles = Table(

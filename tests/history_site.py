@@ -10,7 +10,7 @@ over [first, last), and serves every door a backfill may use:
 ``/sitemap_index.xml``    an index of monthly sitemaps ``/sitemap-YYYY-MM.xml`` (lastmod).
 ``/article/post-N``       the article pages (title, date meta, distinct paragraphs).
 ``/api/v2/doc/doc``       a GDELT-like artlist API over the same articles (JSON).
-``/robots.txt``           ``robots`` (text; empty: 404).
+``/robots.txt``           ``robots`` (text; empty: 404; "broken": 500).
 
 ``slow_down = N`` answers the first N requests of REST/GDELT with 429 and
 ``Retry-After: 1``. ``delay`` is slept before every answer. ``log`` holds every request
@@ -160,7 +160,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, site: HistorySite, path: str, q: dict[str, list[str]]) -> None:
         if path == "/robots.txt":
-            if site.robots:
+            if site.robots == "broken":
+                self._send(500, b"oops")
+            elif site.robots:
                 self._send(200, site.robots.encode(), "text/plain")
             else:
                 self._send(404, b"none")

@@ -102,11 +102,14 @@ def test_rest_403_is_refused_and_auto_falls_back(sqlite_db, site):  # noqa: F811
 
 def test_429_with_retry_after_slows_down_and_goes_on(sqlite_db, site):  # noqa: F811
     site.slow_down = 2
-    summary = backfill(sqlite_db, site, "wordpress")
+    summary = backfill(sqlite_db, site, "wordpress", since=datetime(2026, 3, 9),
+                       until=datetime(2026, 3, 23))
     assert summary.feeds[0].state == "done"
-    assert stored(sqlite_db)[:2] == (site.posts, site.posts)
-    first, second, third = site.hits("/wp-json")[:3]
-    assert second.start - first.end >= 0.95 and third.start - second.end >= 0.95
+    assert stored(sqlite_db)[0] == summary.new_articles > 5
+    first, second, third, fourth = site.hits("/wp-json")[:4]
+    assert [h.start - h_before.end >= 0.95 for h_before, h in
+            ((first, second), (second, third))] == [True, True]
+    assert fourth.start - third.end >= 1.95  # the pause doubled for the rest of the run
 
 
 def test_gdelt_is_paced_and_429_is_not_a_failure(sqlite_db, site):  # noqa: F811
@@ -125,6 +128,14 @@ def test_robots_txt_forbidden_pages_are_not_fetched(sqlite_db, site):  # noqa: F
     fetched = {h.path for h in site.hits("/article/")}
     assert fetched and not any(p.startswith("/article/post-1") for p in fetched)
     assert stored(sqlite_db)[0] == site.posts - 11
+
+
+def test_unreadable_robots_txt_is_a_failure_not_a_refusal(sqlite_db, site):  # noqa: F811
+    site.robots = "broken"
+    summary = backfill(sqlite_db, site, "wordpress")
+    assert summary.feeds[0].state == "failed"
+    assert "robots.txt could not be read (HTTP 500" in summary.feeds[0].detail
+    assert [h.path for h in site.log] == ["/robots.txt"]
 
 
 def test_sitemap_reads_only_the_months_in_range(sqlite_db, site):  # noqa: F811

@@ -3,7 +3,8 @@ paged feeds of teaser-only outlets).
 
 Pages already stored are not fetched again, so a resumed window costs only the pages it
 had not stored. Pages of different hosts are fetched side by side; each host still
-gets one request at a time (``PoliteFetcher``). A page robots.txt forbids is skipped.
+gets one request at a time (``PoliteFetcher``). A page robots.txt forbids is skipped, and
+so is a link to a private address from a public site (the refresh's rule).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from feeds.fetch import PAGE_ACCEPT
 from feeds.ingest.backfill import jobs
 from feeds.ingest.backfill.context import FeedRun
 from feeds.ingest.backfill.jobs import Prepared
+from feeds.refresh import _page_allowed  # one rule for links to private addresses
 from feeds.store import NewArticle
 
 # Hosts fetched side by side for one feed, and pages handed to a worker at once.
@@ -33,7 +35,7 @@ async def fetch_articles(feed: FeedRun, links: list[Link], arrival: str) -> Prep
     with run.engine.connect() as conn:
         known = store.existing_urls(conn, (canonical_url(link) for link, _t, _d in links))
     todo = [item for item in dict((item[0], item) for item in links).values()
-            if canonical_url(item[0]) not in known]
+            if canonical_url(item[0]) not in known and _page_allowed(item[0], feed.site)]
     todo = _within_budget(feed, todo)
     bodies = await _bodies(feed, [link for link, _t, _d in todo])
     pages = [(link, bodies.get(link), title, when) for link, title, when in todo]

@@ -83,9 +83,9 @@ class PoliteFetcher:
         async with host.lock:
             if not host.robots_read:
                 await self._read_robots(host, url)
-            if host.robots_error:
-                return _refused(url, f"{ROBOTS_REFUSAL} (it could not be read: "
-                                     f"{host.robots_error})")
+            if host.robots_error:  # the site is down or broken: a failure, not a refusal
+                return _refused(url, f"robots.txt could not be read ({host.robots_error}); "
+                                     "the host is left alone for this run")
             if host.robots is not None and not host.robots.can_fetch(url, self._user_agent):
                 return _refused(url, ROBOTS_REFUSAL)
             attempt = 0

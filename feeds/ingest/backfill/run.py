@@ -1,6 +1,7 @@
 """One backfill run: the lock, the feeds side by side, each feed's method chosen (or
 probed, for ``auto``) and walked, and its state recorded.
 
+The run is recorded in ``refresh_runs`` (kind "backfill"), so the Sources page lists it.
 A backfill takes its own lock (a second backfill exits 3) but not the refresh's: it
 may run for hours, and refreshes go on meanwhile. Both write through the write turn,
 so each window's plan-and-store is atomic against a refresh's feed, and dedup sees
@@ -54,9 +55,16 @@ def run_backfill(settings: Settings, feeds: list[FeedConfig], *, since: datetime
             with store.write_turn(engine) as conn:
                 rows = store.sync_feeds(conn, feeds)
             summary = BackfillSummary(started_at=store.utcnow(), since=since, until=until)
+            run_id = store.start_run(engine, "backfill")
             asyncio.run(_run_all(settings, engine, pool, feeds, rows, summary, delay,
                                  max_articles, on_window))
             summary.finished_at = store.utcnow()
+            states = [f.state for f in summary.feeds]
+            store.finish_run(
+                engine, run_id, new_articles=summary.new_articles,
+                feeds_ok=sum(s in ("done", "in_progress") for s in states),
+                feeds_failed=sum(s in ("failed", "refused") for s in states),
+                feeds_skipped=sum(s == "unsupported" for s in states))
             return summary
     finally:
         engine.dispose()

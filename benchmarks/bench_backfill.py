@@ -38,6 +38,10 @@ sys.path.insert(0, str(ROOT))
 from bench_refresh import _tree_rss_mb  # noqa: E402
 from history_site import HistorySite  # noqa: E402
 
+# The site is on loopback, which the fetcher's private-network policy refuses unless
+# this names it (children inherit it).
+os.environ.setdefault("CAMBODIA_RISK_ALLOW_PRIVATE", "127.0.0.0/8")
+
 POSTS, FIRST, LAST = 20_000, datetime(2025, 6, 2), datetime(2025, 12, 19)
 SINCE, UNTIL = "2025-06-01", "2025-12-20"
 GOAL_RATE, GOAL_RSS, GOAL_WINDOWS = 200.0, 300.0, 1

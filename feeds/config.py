@@ -42,6 +42,16 @@ DEMO_DIR = DATA_DIR / "demo"
 ENV_CONFIG = "CAMBODIA_RISK_CONFIG"
 ENV_DB = "CAMBODIA_RISK_DB"
 ENV_GDELT_API = "CAMBODIA_RISK_GDELT_API"  # another DOC API address (a mirror, a test)
+ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
+
+
+def lexicon_dir() -> Path:
+    """The lexicon folder every reader uses: $CAMBODIA_RISK_LEXICONS, else LEXICON_DIR.
+
+    The CLI's --lexicons option falls back to the same variable, so the commands and the
+    dashboard always read the same files.
+    """
+    return Path(os.environ.get(ENV_LEXICONS) or LEXICON_DIR)
 
 USER_AGENT = (
     "cambodia-risk/0.1 (+https://github.com/cambodia-risk/cambodia-risk; "

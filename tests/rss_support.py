@@ -1,10 +1,14 @@
-"""Small builders for feed documents used across the ingest tests."""
+"""Small builders for feed documents used across the ingest tests, and the shared corpora."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
+
+# Real-world feeds and feedparser's samples, read in place (never copied here).
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 
 
 def item(title: str, link: str | None, *, guid: str | None = None,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
 from db_support import query as rows
 from history_site import HistorySite
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.config import BackfillPolicy, FeedConfig, FetchLimits, Settings
 from feeds.ingest.backfill import plan_backfill, run_backfill
+from feeds.store import schema
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=5, total_timeout=10)
 SINCE, UNTIL = datetime(2026, 1, 1), datetime(2026, 5, 1)
@@ -53,7 +53,7 @@ def state(url, method):
 
 
 @pytest.mark.parametrize("method", ["wordpress", "feed-pages", "sitemap", "gdelt"])
-def test_each_method_stores_the_archive_once(db_url, site, method):  # noqa: F811
+def test_each_method_stores_the_archive_once(db_url, site, method):
     summary = backfill(db_url, site, method, full_text=True)
     assert [f.state for f in summary.feeds] == ["done"]
     total, distinct, arrivals = stored(db_url)
@@ -64,7 +64,7 @@ def test_each_method_stores_the_archive_once(db_url, site, method):  # noqa: F81
     assert state(db_url, method)[0] == "done"
 
 
-def test_rerun_over_finished_windows_fetches_nothing(sqlite_db, site):  # noqa: F811
+def test_rerun_over_finished_windows_fetches_nothing(sqlite_db, site):
     backfill(sqlite_db, site, "wordpress")
     before = len(site.hits("/wp-json"))
     summary = backfill(sqlite_db, site, "wordpress")
@@ -74,7 +74,7 @@ def test_rerun_over_finished_windows_fetches_nothing(sqlite_db, site):  # noqa: 
 
 
 @pytest.mark.parametrize("headers", [True, False])
-def test_wordpress_pages_through_date_windows(sqlite_db, site, headers):  # noqa: F811
+def test_wordpress_pages_through_date_windows(sqlite_db, site, headers):
     site.posts, site.paging_headers = 900, headers  # 10 a day: 4 pages a month
     backfill(sqlite_db, site, "wordpress", policy={"wordpress_window_days": 28})
     queries = [h.query for h in site.hits("/wp-json")]
@@ -85,7 +85,7 @@ def test_wordpress_pages_through_date_windows(sqlite_db, site, headers):  # noqa
     assert bool(past_the_end) is not headers  # without the header, a 400 ends a window
 
 
-def test_rest_403_is_refused_and_auto_falls_back(sqlite_db, site):  # noqa: F811
+def test_rest_403_is_refused_and_auto_falls_back(sqlite_db, site):
     site.rest = "forbidden"
     summary = backfill(sqlite_db, site, "wordpress")
     assert summary.feeds[0].state == "refused"
@@ -100,7 +100,7 @@ def test_rest_403_is_refused_and_auto_falls_back(sqlite_db, site):  # noqa: F811
     assert len(site.hits("/wp-json")) == rest_hits
 
 
-def test_429_with_retry_after_slows_down_and_goes_on(sqlite_db, site):  # noqa: F811
+def test_429_with_retry_after_slows_down_and_goes_on(sqlite_db, site):
     site.slow_down = 2
     summary = backfill(sqlite_db, site, "wordpress", since=datetime(2026, 3, 9),
                        until=datetime(2026, 3, 23))
@@ -112,7 +112,7 @@ def test_429_with_retry_after_slows_down_and_goes_on(sqlite_db, site):  # noqa: 
     assert fourth.start - third.end >= 1.95  # the pause doubled for the rest of the run
 
 
-def test_gdelt_is_paced_and_429_is_not_a_failure(sqlite_db, site):  # noqa: F811
+def test_gdelt_is_paced_and_429_is_not_a_failure(sqlite_db, site):
     site.slow_down = 1
     summary = backfill(sqlite_db, site, "gdelt", since=datetime(2026, 3, 1),
                        until=datetime(2026, 3, 4), policy={"gdelt_interval": 0.3})
@@ -122,7 +122,7 @@ def test_gdelt_is_paced_and_429_is_not_a_failure(sqlite_db, site):  # noqa: F811
     assert all(b.start - a.end >= 0.3 for a, b in zip(hits, hits[1:], strict=False))
 
 
-def test_robots_txt_forbidden_pages_are_not_fetched(sqlite_db, site):  # noqa: F811
+def test_robots_txt_forbidden_pages_are_not_fetched(sqlite_db, site):
     site.robots = "User-agent: *\nDisallow: /article/post-1\n"  # post-1, post-10..19
     backfill(sqlite_db, site, "sitemap")
     fetched = {h.path for h in site.hits("/article/")}
@@ -130,7 +130,7 @@ def test_robots_txt_forbidden_pages_are_not_fetched(sqlite_db, site):  # noqa: F
     assert stored(sqlite_db)[0] == site.posts - 11
 
 
-def test_unreadable_robots_txt_is_a_failure_not_a_refusal(sqlite_db, site):  # noqa: F811
+def test_unreadable_robots_txt_is_a_failure_not_a_refusal(sqlite_db, site):
     site.robots = "broken"
     summary = backfill(sqlite_db, site, "wordpress")
     assert summary.feeds[0].state == "failed"
@@ -138,7 +138,7 @@ def test_unreadable_robots_txt_is_a_failure_not_a_refusal(sqlite_db, site):  # n
     assert [h.path for h in site.log] == ["/robots.txt"]
 
 
-def test_sitemap_reads_only_the_months_in_range(sqlite_db, site):  # noqa: F811
+def test_sitemap_reads_only_the_months_in_range(sqlite_db, site):
     backfill(sqlite_db, site, "sitemap", since=datetime(2026, 2, 1),
              until=datetime(2026, 3, 1))
     maps = {h.path for h in site.hits("/sitemap-")}
@@ -147,7 +147,7 @@ def test_sitemap_reads_only_the_months_in_range(sqlite_db, site):  # noqa: F811
     assert published and all(p.month == 2 for (p,) in published)
 
 
-def test_politeness_one_request_at_a_time_with_the_delay(sqlite_db, site):  # noqa: F811
+def test_politeness_one_request_at_a_time_with_the_delay(sqlite_db, site):
     site.delay = 0.05
     backfill(sqlite_db, site, "sitemap", policy={"delay": 0.4}, since=datetime(2026, 3, 1),
              until=datetime(2026, 3, 20))
@@ -157,7 +157,7 @@ def test_politeness_one_request_at_a_time_with_the_delay(sqlite_db, site):  # no
     assert min(gaps) >= 0.4
 
 
-def test_feed_backfill_delay_wins_for_its_host(sqlite_db, site):  # noqa: F811
+def test_feed_backfill_delay_wins_for_its_host(sqlite_db, site):
     settings = settings_for(sqlite_db, site, delay=5.0)
     run_backfill(settings, [feed(site, "wordpress", backfill_delay=0.1)],
                  since=datetime(2026, 2, 1), until=datetime(2026, 3, 1))
@@ -166,7 +166,7 @@ def test_feed_backfill_delay_wins_for_its_host(sqlite_db, site):  # noqa: F811
     assert len(log) > 3 and 0.1 <= min(gaps) and max(gaps) < 2
 
 
-def test_max_articles_stops_after_a_window(sqlite_db, site):  # noqa: F811
+def test_max_articles_stops_after_a_window(sqlite_db, site):
     summary = backfill(sqlite_db, site, "wordpress", policy={"wordpress_window_days": 7})
     total = summary.new_articles
     store.make_engine(sqlite_db).dispose()
@@ -177,12 +177,12 @@ def test_max_articles_stops_after_a_window(sqlite_db, site):  # noqa: F811
     assert summary.feeds[0].state == "in_progress"
 
 
-def test_none_is_recorded_as_not_supported(sqlite_db, site):  # noqa: F811
+def test_none_is_recorded_as_not_supported(sqlite_db, site):
     summary = backfill(sqlite_db, site, "none")
     assert summary.feeds[0].state == "unsupported" and not site.log
 
 
-def test_dry_run_plan_sends_nothing(sqlite_db, site):  # noqa: F811
+def test_dry_run_plan_sends_nothing(sqlite_db, site):
     backfill(sqlite_db, site, "wordpress", since=datetime(2026, 3, 2),
              until=datetime(2026, 3, 30))
     site.log.clear()
@@ -193,7 +193,7 @@ def test_dry_run_plan_sends_nothing(sqlite_db, site):  # noqa: F811
     assert plans[0]["to_fetch"] == 4
 
 
-def test_second_backfill_is_refused(sqlite_db, site):  # noqa: F811
+def test_second_backfill_is_refused(sqlite_db, site):
     engine = store.make_engine(sqlite_db)
     store.migrate(engine)
     try:

@@ -6,7 +6,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from db_support import sqlite_db  # noqa: F401  (fixture)
 from history_site import HistorySite
 
 from feeds import store
@@ -38,7 +37,7 @@ def base(config, db):
             "2026-05-01", "--delay", "0"]
 
 
-def test_lines_per_window_then_summary(config, sqlite_db):  # noqa: F811
+def test_lines_per_window_then_summary(config, sqlite_db):
     result = run(*base(config, sqlite_db))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -49,7 +48,7 @@ def test_lines_per_window_then_summary(config, sqlite_db):  # noqa: F811
     assert lines[-1].startswith("backfill 2026-01-01..2026-05-01: 30 new articles")
 
 
-def test_json_dry_run_and_named_disabled_feed(config, sqlite_db, site):  # noqa: F811
+def test_json_dry_run_and_named_disabled_feed(config, sqlite_db, site):
     plan = json.loads(run(*base(config, sqlite_db), "--dry-run", "--json").output)
     assert [p["feed"] for p in plan] == ["Site"]  # disabled feeds only when named
     assert plan[0]["to_fetch"] == 18 and not site.log
@@ -63,12 +62,12 @@ def test_json_dry_run_and_named_disabled_feed(config, sqlite_db, site):  # noqa:
     (["--feed", "Nope"], "no feed named 'Nope'"),
     (["--since", "2026-06-01"], "--since is not before --until"),
 ])
-def test_bad_usage_exits_2(config, sqlite_db, extra, message):  # noqa: F811
+def test_bad_usage_exits_2(config, sqlite_db, extra, message):
     result = CliRunner().invoke(cli, ["backfill", *base(config, sqlite_db), *extra])
     assert result.exit_code == 2 and message in result.output
 
 
-def test_second_backfill_exits_3(config, sqlite_db):  # noqa: F811
+def test_second_backfill_exits_3(config, sqlite_db):
     engine = store.make_engine(sqlite_db)
     try:
         store.migrate(engine)

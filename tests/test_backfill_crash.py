@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from db_support import db_url  # noqa: F401  (fixture)
 from history_site import HistorySite
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.config import FeedConfig, FetchLimits, Settings
-from feeds.refresh import run_refresh
+from feeds.ingest.refresh import run_refresh
+from feeds.store import schema
 
 
 def write_config(tmp_path: Path, site: HistorySite) -> Path:
@@ -61,7 +61,7 @@ def windows_asked(site: HistorySite, since: float = 0.0) -> set[str]:
             if h.start >= since}
 
 
-def test_kill_9_then_rerun_refetches_at_most_one_window(tmp_path, db_url):  # noqa: F811
+def test_kill_9_then_rerun_refetches_at_most_one_window(tmp_path, db_url):
     with HistorySite(posts=1500, delay=0.03) as site:
         config = write_config(tmp_path, site)
         proc = start_backfill(config, db_url)
@@ -84,7 +84,7 @@ def test_kill_9_then_rerun_refetches_at_most_one_window(tmp_path, db_url):  # no
         assert scalar(db_url, select(func.count(a.c.url.distinct()))) == 1500
 
 
-def test_refresh_beside_a_running_backfill(tmp_path, db_url):  # noqa: F811
+def test_refresh_beside_a_running_backfill(tmp_path, db_url):
     with HistorySite(posts=600, delay=0.02) as site:
         config = write_config(tmp_path, site)
         proc = start_backfill(config, db_url)

@@ -1,6 +1,6 @@
 import pytest
 
-from feeds.canonical import canonical_url, text_similarity, title_fingerprint
+from feeds.ingest.canonical import canonical_url, text_similarity, title_fingerprint
 
 
 @pytest.mark.parametrize(

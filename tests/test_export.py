@@ -3,7 +3,7 @@
 import csv
 import io
 
-from feeds.export import EXPORT_FIELDS, fields, spreadsheet_safe, write_csv
+from feeds.store.export import EXPORT_FIELDS, fields, spreadsheet_safe, write_csv
 
 
 def record(**overrides):

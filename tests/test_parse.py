@@ -3,14 +3,13 @@
 import io
 import re
 from datetime import datetime
-from pathlib import Path
 
 import feedparser
 import pytest
+from rss_support import CORPORA
 
-from feeds.parse import parse_date, parse_feed
+from feeds.ingest.parse import parse_date, parse_feed
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 NOW = datetime(2026, 11, 28, 12, 0, 0)
 
 needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora not present")

@@ -7,13 +7,13 @@ from datetime import date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
 from sqlalchemy import func, insert, inspect, select
 
-from feeds import schema, store
+from feeds import store
+from feeds.store import schema
 
 
-def test_migrated_database_matches_schema(db_url):  # noqa: F811
+def test_migrated_database_matches_schema(db_url):
     engine = store.make_engine(db_url)
     store.migrate(engine)
     with engine.connect() as conn:
@@ -23,7 +23,7 @@ def test_migrated_database_matches_schema(db_url):  # noqa: F811
     engine.dispose()
 
 
-def test_upgrade_from_first_schema_keeps_rows(db_url):  # noqa: F811
+def test_upgrade_from_first_schema_keeps_rows(db_url):
     engine = store.make_engine(db_url)
     store.migrate(engine, "0001")
     with engine.begin() as conn:
@@ -69,7 +69,7 @@ def hold_lock(url):
     return proc
 
 
-def test_lock_is_exclusive_and_released(db_url):  # noqa: F811
+def test_lock_is_exclusive_and_released(db_url):
     engine = store.make_engine(db_url)
     store.migrate(engine)
     holder = hold_lock(db_url)
@@ -85,7 +85,7 @@ def test_lock_is_exclusive_and_released(db_url):  # noqa: F811
     engine.dispose()
 
 
-def test_lock_dies_with_a_killed_process(db_url):  # noqa: F811
+def test_lock_dies_with_a_killed_process(db_url):
     engine = store.make_engine(db_url)
     store.migrate(engine)
     holder = hold_lock(db_url)
@@ -96,7 +96,7 @@ def test_lock_dies_with_a_killed_process(db_url):  # noqa: F811
     engine.dispose()
 
 
-def test_sqlite_uses_wal(sqlite_db):  # noqa: F811
+def test_sqlite_uses_wal(sqlite_db):
     engine = store.make_engine(sqlite_db)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -109,7 +109,7 @@ def test_postgres_url_forms_are_accepted():
     assert store.normalise_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
-def test_sync_feeds_resets_validators_when_url_changes(sqlite_db):  # noqa: F811
+def test_sync_feeds_resets_validators_when_url_changes(sqlite_db):
     from feeds.config import FeedConfig
 
     engine = store.make_engine(sqlite_db)
@@ -139,7 +139,7 @@ def _one_article(conn) -> int:
     return store.insert_articles(conn, [article], feed, datetime(2026, 1, 1))[0]
 
 
-def test_bulk_insert_keeps_awkward_text_and_the_callers_transaction(db_url):  # noqa: F811
+def test_bulk_insert_keeps_awkward_text_and_the_callers_transaction(db_url):
     # On PostgreSQL bulk_insert uses COPY, whose text format escapes tabs, newlines,
     # backslashes and \N; every value must come back exactly as given.
     engine = store.make_engine(db_url)

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from feeds import store
 from feeds.config import FeedConfig, Settings
-from feeds.fetch import Fetcher
 from feeds.ingest.backfill.context import Refused
 from feeds.ingest.backfill.polite import PoliteFetcher
 from feeds.ingest.backfill.run import PROBE_ORDER, probe
-from feeds.parse import parse_feed
+from feeds.ingest.fetch import Fetcher
+from feeds.ingest.parse import parse_feed
 
 
 @dataclass

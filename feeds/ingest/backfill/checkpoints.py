@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, insert, select, update
 
-from feeds import schema, store
+from feeds import store
+from feeds.store import schema
 
 # Weekly windows start on Mondays; this Monday anchors every grid.
 _ANCHOR = datetime(2000, 1, 3)

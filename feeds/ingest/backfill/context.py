@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from feeds.config import FeedConfig, Settings
 from feeds.ingest.backfill import checkpoints, jobs
 from feeds.ingest.backfill.polite import PoliteFetcher
+from feeds.ingest.workers import CpuPool
 from feeds.store import NewArticle
-from feeds.workers import CpuPool
 
 
 class Refused(Exception):

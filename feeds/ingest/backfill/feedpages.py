@@ -81,7 +81,7 @@ def _judge(result, page: int) -> None:
 
 async def probe(polite: PoliteFetcher, feed_url: str) -> Exception | None:
     """None when page 2 of the feed is a feed whose items differ from page 1's."""
-    from feeds.parse import parse_feed
+    from feeds.ingest.parse import parse_feed
     from feeds.store import utcnow
 
     links = []

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from feeds import store, workers
-from feeds.canonical import canonical_url, title_fingerprint
-from feeds.clean import html_to_text
+from feeds import store
 from feeds.config import FeedConfig, Settings
-from feeds.parse import parse_date
+from feeds.ingest import workers
+from feeds.ingest.canonical import canonical_url, title_fingerprint
+from feeds.ingest.clean import html_to_text
+from feeds.ingest.parse import parse_date
 from feeds.score.results import ArticleScore
 from feeds.store import NewArticle
 
@@ -57,7 +58,7 @@ def article_pages(pages: list[tuple[str, bytes | None, str, datetime | None]],
     """Article pages found by a sitemap or GDELT: (link, page body or None, title hint,
     date hint) each. The page gives the text, and the title and date when it has them;
     otherwise the hints stand in (a hinted date is marked estimated)."""
-    from feeds.extract import extract_article
+    from feeds.ingest.extract import extract_article
 
     articles = []
     for link, body, title_hint, date_hint in pages:
@@ -141,7 +142,7 @@ def with_page_text(articles: list[NewArticle], bodies: dict[str, bytes],
     """The articles whose page gave a text, with it in place of the summary, rescored."""
     from dataclasses import replace
 
-    from feeds.extract import extract_text
+    from feeds.ingest.extract import extract_text
 
     done = []
     for article in articles:

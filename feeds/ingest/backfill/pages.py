@@ -13,11 +13,11 @@ import asyncio
 from datetime import datetime
 
 from feeds import store
-from feeds.fetch import PAGE_ACCEPT
 from feeds.ingest.backfill import jobs
 from feeds.ingest.backfill.context import FeedRun
 from feeds.ingest.backfill.jobs import Prepared
-from feeds.refresh import _page_allowed  # one rule for links to private addresses
+from feeds.ingest.fetch import PAGE_ACCEPT
+from feeds.ingest.refresh import _page_allowed  # one rule for links to private addresses
 from feeds.store import NewArticle
 
 # Hosts fetched side by side for one feed, and pages handed to a worker at once.
@@ -29,7 +29,7 @@ Link = tuple[str, str, datetime | None]  # link, title hint, date hint
 
 async def fetch_articles(feed: FeedRun, links: list[Link], arrival: str) -> Prepared:
     """Fetch and extract the pages of ``links`` not stored yet."""
-    from feeds.canonical import canonical_url
+    from feeds.ingest.canonical import canonical_url
 
     run = feed.run
     with run.engine.connect() as conn:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from feeds.config import BackfillPolicy
-from feeds.fetch import FEED_ACCEPT, Fetcher, FetchResult
+from feeds.ingest.fetch import FEED_ACCEPT, Fetcher, FetchResult
 
 ROBOTS_REFUSAL = "refused by the site's robots.txt"
 _SLOW_DOWN = frozenset({429, 503})

@@ -16,7 +16,6 @@ from datetime import datetime
 
 from feeds import store
 from feeds.config import FeedConfig, Settings
-from feeds.fetch import Fetcher
 from feeds.ingest.backfill import checkpoints, feedpages, gdelt, sitemap, wordpress
 from feeds.ingest.backfill.context import (
     Failed,
@@ -29,8 +28,9 @@ from feeds.ingest.backfill.context import (
 )
 from feeds.ingest.backfill.polite import PoliteFetcher
 from feeds.ingest.backfill.summary import BackfillSummary
+from feeds.ingest.fetch import Fetcher
+from feeds.ingest.workers import CpuPool
 from feeds.lexicon import load_lexicons
-from feeds.workers import CpuPool
 
 WALKS = {"wordpress": wordpress.walk, "feed-pages": feedpages.walk,
          "sitemap": sitemap.walk, "gdelt": gdelt.walk}

@@ -19,11 +19,11 @@ import re
 import zlib
 from datetime import UTC, datetime
 
-from feeds.fetch import FEED_ACCEPT
 from feeds.ingest.backfill import checkpoints, pages
 from feeds.ingest.backfill.checkpoints import Window
 from feeds.ingest.backfill.context import FeedRun, Refused, Unsupported
 from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+from feeds.ingest.fetch import FEED_ACCEPT
 
 NAME = "sitemap"
 _WELL_KNOWN = ("sitemap.xml", "sitemap_index.xml", "wp-sitemap.xml")

@@ -7,7 +7,7 @@ like every other command.
 
 from alembic import context
 
-from feeds.schema import metadata
+from feeds.store.schema import metadata
 
 connection = context.config.attributes["connection"]
 context.configure(

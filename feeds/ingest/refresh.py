@@ -1,6 +1,6 @@
 """One refresh run: lock, fetch, parse, extract, dedup, score, store, and feed health.
 
-The run is the only writer. Its parent process fetches; its workers (``feeds.workers``)
+The run is the only writer. Its parent process fetches; its workers (``feeds.ingest.workers``)
 parse, score and store, one feed per job. Each feed is processed alone: its new articles,
 their scores and its health row commit in one transaction, so a feed that fails (or a
 process killed with SIGKILL, whose workers die with it) leaves every other feed's work
@@ -24,9 +24,16 @@ from sqlalchemy import Engine
 
 from feeds import store
 from feeds.config import FeedConfig, Settings
-from feeds.fetch import PAGE_ACCEPT, Fetcher, FetchResult
+from feeds.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchResult
+from feeds.ingest.workers import (
+    CpuPool,
+    Stored,
+    extract,
+    parse_and_store,
+    parse_articles,
+    store_feed,
+)
 from feeds.lexicon import load_lexicons
-from feeds.workers import CpuPool, Stored, extract, parse_and_store, parse_articles, store_feed
 
 
 @dataclass

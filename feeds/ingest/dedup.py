@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from feeds import store
-from feeds.canonical import normalise_title, text_similarity
 from feeds.config import FeedConfig, Settings
+from feeds.ingest.canonical import normalise_title, text_similarity
 from feeds.lexicon import Lexicons
 from feeds.score import score_article
 from feeds.score.results import ArticleScore

@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 from dateutil import parser as dateutil_parser
 
+from feeds.ingest.clean import html_to_text
+
 # A publication date more than this far ahead of the fetch is a feed bug, not news.
 MAX_FUTURE = timedelta(days=2)
 EARLIEST = datetime(1990, 1, 1)
@@ -184,8 +186,6 @@ def struct_to_datetime(value) -> datetime:
 
 def _plain(value: str) -> str:
     """Titles are plain text: unescape entities and drop tags a feed put inside."""
-    from feeds.clean import html_to_text
-
     return html_to_text(value or "").replace("\n", " ").strip()
 
 

@@ -26,21 +26,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
-import errno
 import http
 import http.cookiejar
 import re
-import socket
-import ssl
 import time
-import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
 
 from feeds.config import FetchLimits
+from feeds.ingest.decode import BodyDecoder, content_codings
+from feeds.ingest.fetch_errors import (
+    Refused,
+    describe_httpx_error,
+    first_clause,
+    os_reason,
+    size,
+    status_text,
+    too_large_message,
+    total_timeout_message,
+)
 
 __all__ = [
     "FEED_ACCEPT",
@@ -64,14 +71,6 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 # their packages happen to be installed).
 _ACCEPT_ENCODING = "gzip, deflate"
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Largest piece one decompression step may produce, so memory stays near max_bytes even
-# when a few bytes on the wire stand for gigabytes.
-_INFLATE_STEP = 64 * 1024
-# Input kept while a body labelled as compressed has produced no output yet, so that a
-# plain body wrongly labelled gzip/deflate can still be passed through unchanged.
-_REPLAY_LIMIT = 64 * 1024
-# Stacked codings ("gzip, gzip") are legal but rare; more than this is refused.
-_MAX_CODINGS = 2
 # Retry-After values are clamped to this (about 31 years) so they stay finite numbers;
 # the health policy applies the real cap.
 _RETRY_AFTER_CEILING = 1e9
@@ -99,9 +98,6 @@ class FetchResult:
     def ok(self) -> bool:
         return self.error is None
 
-
-class _Refused(Exception):
-    """A fetch that cannot go on; the message is the plain-words error for the result."""
 
 
 class Fetcher:
@@ -186,7 +182,7 @@ class Fetcher:
                 _start_hop(result, str(target))
                 async with self._slot(_host_key(target)):
                     if budget <= 0:
-                        raise _Refused(_total_timeout_message(limits))
+                        raise Refused(total_timeout_message(limits))
                     started = time.monotonic()
                     deadline = asyncio.timeout(budget)
                     try:
@@ -194,8 +190,8 @@ class Fetcher:
                             location = await self._one_hop(target, headers, result, conditional)
                     except TimeoutError:
                         if deadline.expired():
-                            raise _Refused(_total_timeout_message(limits)) from None
-                        raise _Refused("timed out") from None
+                            raise Refused(total_timeout_message(limits)) from None
+                        raise Refused("timed out") from None
                     finally:
                         hop_time = time.monotonic() - started
                         spent += hop_time
@@ -208,14 +204,14 @@ class Fetcher:
             if current in visited:
                 repeated = current
             if repeated is not None:
-                raise _Refused(f"redirect loop (came back to {repeated})")
-            raise _Refused(f"too many redirects (more than {limits.max_redirects})")
-        except _Refused as refusal:
+                raise Refused(f"redirect loop (came back to {repeated})")
+            raise Refused(f"too many redirects (more than {limits.max_redirects})")
+        except Refused as refusal:
             result.error = str(refusal)
         except httpx.HTTPError as exc:
-            result.error = _describe_httpx_error(exc, limits)
+            result.error = describe_httpx_error(exc, limits)
         except OSError as exc:
-            result.error = f"network error: {_os_reason(exc)}"
+            result.error = f"network error: {os_reason(exc)}"
         finally:
             result.elapsed_ms = round(spent * 1000)
         result.body = None
@@ -236,7 +232,7 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             # httpx works out the next URL of a redirect even when not following it,
             # and a hostile Location header can make that fail.
-            raise _Refused(f"redirect to an invalid URL ({_first_clause(exc)})") from None
+            raise Refused(f"redirect to an invalid URL ({first_clause(exc)})") from None
         try:
             status = response.status_code
             result.status = status
@@ -248,23 +244,23 @@ class Fetcher:
             if status in _REDIRECT_STATUSES:
                 location = response.headers.get("location", "").strip()
                 if not location:
-                    raise _Refused(f"{_status_text(response)}: redirect without a Location")
+                    raise Refused(f"{status_text(response)}: redirect without a Location")
                 if response.next_request is not None:  # httpx has resolved it already
                     return str(response.next_request.url)
                 try:
                     return str(target.join(location))
                 except (httpx.InvalidURL, ValueError):
-                    raise _Refused(f"redirect to an invalid URL: {location[:200]!r}") from None
+                    raise Refused(f"redirect to an invalid URL: {location[:200]!r}") from None
             if status == 304:
                 if not conditional:
-                    raise _Refused("HTTP 304 Not Modified, but no validators were sent")
+                    raise Refused("HTTP 304 Not Modified, but no validators were sent")
                 result.not_modified = True
                 # A 304 may leave the validators out; keep the ones we already had.
                 result.etag = result.etag or headers.get("If-None-Match")
                 result.last_modified = result.last_modified or headers.get("If-Modified-Since")
                 return None
             if status >= 300:
-                raise _Refused(_status_text(response))
+                raise Refused(status_text(response))
 
             result.body = await self._read_body(response)
             return None
@@ -274,22 +270,22 @@ class Fetcher:
     async def _read_body(self, response: httpx.Response) -> bytes:
         """Stream the raw body and decompress it, stopping as soon as it passes the cap."""
         max_bytes = self.limits.max_bytes
-        codings = _content_codings(response.headers.get("content-encoding", ""))
+        codings = content_codings(response.headers.get("content-encoding", ""))
         # Compressed data is essentially never much larger than what it encodes, so the
         # wire gets the same cap plus a little room for incompressible content.
         wire_cap = max_bytes if not codings else max_bytes + max_bytes // 64 + 64 * 1024
         announced = _content_length(response.headers.get("content-length"))
         if announced is not None and announced > wire_cap:
-            said = _size(announced)
-            if said == _size(max_bytes):
+            said = size(announced)
+            if said == size(max_bytes):
                 said = f"{announced} bytes"
-            raise _Refused(f"{_too_large_message(max_bytes)}: the server announced {said}")
-        decoder = _BodyDecoder(codings, max_bytes)
+            raise Refused(f"{too_large_message(max_bytes)}: the server announced {said}")
+        decoder = BodyDecoder(codings, max_bytes)
         on_wire = 0
         async for chunk in response.aiter_raw():
             on_wire += len(chunk)
             if on_wire > wire_cap:
-                raise _Refused(_too_large_message(max_bytes))
+                raise Refused(too_large_message(max_bytes))
             decoder.feed(chunk)
         return decoder.finish()
 
@@ -327,161 +323,6 @@ class _HostGate:
     def __init__(self, size: int) -> None:
         self.semaphore = asyncio.Semaphore(size)
         self.users = 0
-
-
-# --- decompression ------------------------------------------------------------------
-
-
-def _content_codings(header: str) -> list[str]:
-    """The codings of Content-Encoding in the order they were applied, identity dropped."""
-    codings = []
-    for token in header.split(","):
-        name = token.strip().lower()
-        if name in ("", "identity"):
-            continue
-        if name == "x-gzip":
-            name = "gzip"
-        if name not in ("gzip", "deflate"):
-            raise _Refused(f"unsupported content encoding {name[:40]!r}")
-        codings.append(name)
-    if len(codings) > _MAX_CODINGS:
-        raise _Refused(f"too many content encodings ({header.strip()[:80]!r})")
-    return codings
-
-
-class _Inflater:
-    """One gzip or deflate stage that never returns more than _INFLATE_STEP bytes at once.
-
-    The format is sniffed from the first two bytes rather than trusted from the label:
-    gzip magic means gzip; a zlib header means zlib-wrapped deflate; anything else under
-    "deflate" is tried as raw deflate. A body labelled gzip that has neither header, or
-    that fails to decompress before producing any output, is passed through as it is
-    (servers sometimes label plain bodies as compressed). Once real output has come out,
-    corrupt data is an error.
-    """
-
-    def __init__(self, coding: str) -> None:
-        self.coding = coding
-        self._head = b""  # first bytes, held until there are enough to sniff
-        self._obj: zlib._Decompress | None = None
-        self._wbits = 0
-        self._plain = False
-        self._produced = False
-        self._replay: list[bytes] | None = None
-        self._replay_size = 0
-
-    def push(self, data: bytes) -> Iterator[bytes]:
-        if self._plain:
-            if data:
-                yield data
-            return
-        if self._obj is None:
-            self._head += data
-            if len(self._head) < 2:
-                return
-            data, self._head = self._head, b""
-            self._start(data)
-            if self._plain:
-                yield data
-                return
-        yield from self._inflate(data)
-
-    def finish(self) -> Iterator[bytes]:
-        if self._obj is None and not self._plain:
-            # Zero or one byte arrived: that is no compressed stream; pass it on.
-            if self._head:
-                yield self._head
-            return
-        if self._plain:
-            return
-        yield from self._inflate(b"")
-        assert self._obj is not None
-        if not self._obj.eof:
-            if self._replay is not None:
-                yield from self._fall_back()
-                return
-            raise _Refused(f"the {self.coding} body ended early (truncated or corrupt data)")
-
-    def _start(self, head: bytes) -> None:
-        first, second = head[0], head[1]
-        looks_zlib = first & 0x0F == 8 and first >> 4 <= 7 and ((first << 8) | second) % 31 == 0
-        if head[:2] == b"\x1f\x8b":
-            self._wbits = 16 + zlib.MAX_WBITS  # gzip: a bad body after this is an error
-        elif looks_zlib:
-            self._wbits = zlib.MAX_WBITS  # zlib-wrapped; the header test has false hits
-            self._replay = []
-        elif self.coding == "deflate":
-            self._wbits = -zlib.MAX_WBITS  # raw deflate, as some servers send
-            self._replay = []
-        else:
-            self._plain = True  # labelled gzip, but not compressed at all
-            return
-        self._obj = zlib.decompressobj(self._wbits)
-
-    def _inflate(self, data: bytes) -> Iterator[bytes]:
-        assert self._obj is not None
-        if self._replay is not None and data:
-            self._replay.append(data)
-            self._replay_size += len(data)
-            if self._replay_size > _REPLAY_LIMIT:
-                self._replay = None
-        full = True  # the last step filled its quota, so zlib may hold more output
-        while data or (full and not self._obj.eof):
-            if self._obj.eof:
-                if self._wbits == 16 + zlib.MAX_WBITS and data[:1] == b"\x1f":
-                    # Another gzip member follows (concatenated gzip is legal).
-                    self._obj = zlib.decompressobj(self._wbits)
-                    continue
-                return  # bytes after the end of the stream are ignored
-            try:
-                out = self._obj.decompress(data, _INFLATE_STEP)
-            except zlib.error as exc:
-                if self._replay is not None:
-                    yield from self._fall_back()
-                    return
-                raise _Refused(f"could not decompress the {self.coding} body ({exc})") from None
-            data = self._obj.unused_data if self._obj.eof else self._obj.unconsumed_tail
-            full = len(out) == _INFLATE_STEP
-            if out:
-                self._produced = True
-                self._replay = None
-                yield out
-
-    def _fall_back(self) -> Iterator[bytes]:
-        """The body was not compressed after all: pass everything seen so far through."""
-        replay, self._replay = self._replay or [], None
-        self._plain = True
-        self._obj = None
-        yield from replay
-
-
-class _BodyDecoder:
-    """Runs raw body bytes through the decompression stages into a capped buffer."""
-
-    def __init__(self, codings: list[str], max_bytes: int) -> None:
-        # Codings are listed in the order they were applied, so undo them in reverse.
-        self._stages = [_Inflater(coding) for coding in reversed(codings)]
-        self._max_bytes = max_bytes
-        self._buffer = bytearray()
-
-    def feed(self, data: bytes) -> None:
-        self._pass(0, data)
-
-    def finish(self) -> bytes:
-        for index, stage in enumerate(self._stages):
-            for piece in stage.finish():
-                self._pass(index + 1, piece)
-        return bytes(self._buffer)
-
-    def _pass(self, index: int, data: bytes) -> None:
-        if index == len(self._stages):
-            if len(self._buffer) + len(data) > self._max_bytes:
-                self._buffer = bytearray()
-                raise _Refused(_too_large_message(self._max_bytes))
-            self._buffer += data
-            return
-        for piece in self._stages[index].push(data):
-            self._pass(index + 1, piece)
 
 
 # --- small helpers --------------------------------------------------------------------
@@ -522,12 +363,12 @@ def _check_url(url: str) -> httpx.URL:
     try:
         target = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
-        raise _Refused(f"invalid URL: {str(url)[:200]!r}") from None
+        raise Refused(f"invalid URL: {str(url)[:200]!r}") from None
     if target.scheme not in ("http", "https"):
         shown = target.scheme or "none"
-        raise _Refused(f"unsupported URL scheme {shown!r} (only http and https): {url[:200]}")
+        raise Refused(f"unsupported URL scheme {shown!r} (only http and https): {url[:200]}")
     if not target.host:
-        raise _Refused(f"invalid URL (no host): {url[:200]!r}")
+        raise Refused(f"invalid URL (no host): {url[:200]!r}")
     return target
 
 
@@ -546,104 +387,3 @@ def _content_length(value: str | None) -> int | None:
         return None
     first = value.split(",")[0].strip()
     return int(first) if first.isascii() and first.isdigit() else None
-
-
-def _status_text(response: httpx.Response) -> str:
-    code = response.status_code
-    try:
-        phrase = http.HTTPStatus(code).phrase
-    except ValueError:
-        phrase = "".join(ch for ch in response.reason_phrase[:60] if ch.isprintable()).strip()
-    return f"HTTP {code} {phrase}".rstrip()
-
-
-def _seconds(value: float) -> str:
-    return f"{value:g}s"
-
-
-def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MiB"
-    if count >= 1024:
-        return f"{count / 1024:.1f} KiB"
-    return f"{count} bytes"
-
-
-def _too_large_message(max_bytes: int) -> str:
-    return f"response larger than {_size(max_bytes)} (limit)"
-
-
-def _total_timeout_message(limits: FetchLimits) -> str:
-    return f"timed out after {_seconds(limits.total_timeout)} (limit for the whole response)"
-
-
-def _describe_httpx_error(exc: httpx.HTTPError, limits: FetchLimits) -> str:
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"timed out after {_seconds(limits.connect_timeout)} trying to connect"
-    if isinstance(exc, httpx.ReadTimeout):
-        return f"timed out after {_seconds(limits.read_timeout)} waiting for data"
-    if isinstance(exc, httpx.WriteTimeout):
-        return f"timed out after {_seconds(limits.read_timeout)} sending the request"
-    if isinstance(exc, httpx.PoolTimeout):
-        return "timed out waiting for a free connection"
-    if isinstance(exc, httpx.ProxyError):
-        return f"proxy error: {exc}"
-    if isinstance(exc, httpx.ConnectError):
-        return f"could not connect: {_os_reason(exc)}"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        text = str(exc).lower()
-        if "without sending a response" in text:
-            return "the server closed the connection without sending a response"
-        if "location header" in text:
-            return "redirect to an invalid URL (unreadable Location header)"
-        if "complete message body" in text or "incomplete" in text:
-            return "the connection closed before the whole response arrived"
-        return f"the server broke the HTTP protocol ({_first_clause(exc)})"
-    if isinstance(exc, httpx.ReadError):
-        return f"connection failed while reading: {_os_reason(exc)}"
-    if isinstance(exc, httpx.WriteError):
-        return f"connection failed while sending: {_os_reason(exc)}"
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"unsupported URL: {exc}"
-    return f"request failed: {_os_reason(exc)}"
-
-
-def _first_clause(exc: BaseException) -> str:
-    """The start of an exception's message, without the raw bytes some parsers append."""
-    text = str(exc).split(":")[0].strip()
-    return text[:100] or type(exc).__name__
-
-
-_ERRNO_WORDS = {
-    errno.ECONNREFUSED: "connection refused",
-    errno.ECONNRESET: "connection reset by the server",
-    errno.ECONNABORTED: "connection aborted",
-    errno.EPIPE: "connection closed by the server",
-    errno.ENETUNREACH: "network unreachable",
-    errno.EHOSTUNREACH: "host unreachable",
-    errno.ETIMEDOUT: "connection timed out",
-}
-
-
-def _os_reason(exc: BaseException) -> str:
-    """The most specific readable reason found in an exception and its causes."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    found: BaseException | None = None
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return f"TLS certificate not accepted ({current.verify_message})"
-        if isinstance(current, ssl.SSLError):
-            return f"TLS error ({current.reason or current})"
-        if isinstance(current, socket.gaierror):
-            return "host name not found (DNS)"
-        if isinstance(current, OSError) and current.errno in _ERRNO_WORDS:
-            return _ERRNO_WORDS[current.errno]
-        if isinstance(current, OSError) and current.strerror and found is None:
-            found = current
-        current = current.__cause__ or current.__context__
-    if found is not None and isinstance(found, OSError) and found.strerror:
-        return found.strerror.lower()
-    text = re.sub(r"^\[Errno -?\d+\]\s*", "", str(exc)).strip()
-    return text[:200] or type(exc).__name__

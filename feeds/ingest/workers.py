@@ -29,14 +29,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from feeds import store
-from feeds.canonical import canonical_url, title_fingerprint
-from feeds.clean import html_to_text
 from feeds.config import FeedConfig, Settings
-from feeds.dedup import store_entries
-from feeds.extract import extract_text
+from feeds.ingest.canonical import canonical_url, title_fingerprint
+from feeds.ingest.clean import html_to_text
+from feeds.ingest.dedup import store_entries
+from feeds.ingest.extract import extract_text
+from feeds.ingest.parse import ParsedFeed, parse_feed
 from feeds.lexicon import Lexicons, load_lexicons
-from feeds.parse import ParsedFeed, parse_feed
-from feeds.score import score_article
+from feeds.score import compiled, score_article
 from feeds.score.results import ArticleScore
 from feeds.store import NewArticle
 
@@ -54,6 +54,7 @@ def init_worker(lexicon_dir: str, db_url: str | None = None) -> None:
     global _lexicons, _db_url, _engine
     die_with_parent()
     _lexicons = load_lexicons(Path(lexicon_dir))
+    compiled(_lexicons)  # build the matcher and VADER now, not on the first article
     _db_url, _engine = db_url, None
 
 
@@ -199,7 +200,7 @@ class CpuPool:
     first job arrives (a run in which every feed answers 304 starts none), that
     inherits none of the parent's descriptors. So a worker never holds the refresh lock
     (the lock file, or the PostgreSQL session holding the advisory lock). The fork server
-    and the workers die with the run (``feeds._forkserver``). Plain spawning would
+    and the workers die with the run (``feeds.ingest._forkserver``). Plain spawning would
     re-run the parent's ``__main__`` in every worker, which breaks when the refresh is
     called from a host such as a test runner or a notebook.
 
@@ -219,7 +220,7 @@ class CpuPool:
         self.workers = 0 if in_memory else settings.workers
         self._settings = settings
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["feeds._forkserver"])
+        self._context.set_forkserver_preload(["feeds.ingest._forkserver"])
         self._executor: ProcessPoolExecutor | None = None
         self._alone = asyncio.Semaphore(max(1, self.workers))
         if self.workers == 0:

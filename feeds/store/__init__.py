@@ -2,11 +2,12 @@
 
 This package is the contract the dashboard reads: ``feeds.store.schema`` for the tables,
 ``feeds.store.export`` for the export records, and the names below for reaching a
-database. Only the refresh job, ``rescore`` and ``demo`` write. Importing it loads
+database. Only the refresh job, ``backfill``, ``rescore`` and ``demo`` write. Importing it loads
 SQLAlchemy and nothing of the scorer (a test holds it to that).
 
 * ``engine``: URLs, engines, ``utcnow``
-* ``locks``: the one-refresh lock and the write turn
+* ``locks``: the one-refresh (and one-backfill) lock and the write turn
+* ``backfill``: a backfill's progress (finished windows, state per feed and method)
 * ``migrate``: Alembic, run in code on a connection we hand it
 * ``rows``: a score as table rows (the one statement of that rule)
 * ``writes``: inserts and updates inside the caller's transaction

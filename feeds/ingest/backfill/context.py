@@ -17,6 +17,7 @@ from feeds.ingest.backfill import checkpoints, jobs
 from feeds.ingest.backfill.polite import PoliteFetcher
 from feeds.ingest.workers import CpuPool
 from feeds.store import NewArticle
+from feeds.store import backfill as progress
 
 
 class Refused(Exception):
@@ -123,5 +124,5 @@ class FeedRun:
         return new
 
     def window_checkpoint(self, method: str, window: checkpoints.Window) -> Callable:
-        return partial(checkpoints.record_window, self.row["id"], method, window,
-                       self.run.started)
+        return partial(progress.record_window, self.row["id"], method, window.start,
+                       window.end, self.run.started)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from feeds.ingest.backfill import checkpoints, jobs, pages
+from feeds.ingest.backfill import jobs, pages
 from feeds.ingest.backfill.context import Failed, FeedRun, Refused, Unsupported
 from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+from feeds.store import backfill as progress
 
 NAME = "feed-pages"
 
@@ -32,7 +33,7 @@ async def walk(feed: FeedRun) -> bool:
     """Walk pages from the checkpoint on; True when the archive (or --since) is reached."""
     run, cfg, row = feed.run, feed.cfg, feed.row
     with run.engine.connect() as conn:
-        state = checkpoints.states(conn, row["id"]).get(NAME) or {}
+        state = progress.states(conn, row["id"]).get(NAME) or {}
     if state.get("state") == "done" and state.get("reached") and state["reached"] <= run.since:
         feed.report.windows_skipped += 1
         return True
@@ -61,7 +62,7 @@ async def walk(feed: FeedRun) -> bool:
         run.windows_total += 1
         feed.report.windows += 1
         await feed.store(NAME, articles, ready,
-                         partial(checkpoints.record_page, row["id"], NAME, page + 1, oldest),
+                         partial(progress.record_page, row["id"], NAME, page + 1, oldest),
                          f"page {page}")
         if oldest < run.since:
             return True

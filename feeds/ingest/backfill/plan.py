@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from feeds import store
 from feeds.config import FeedConfig, Settings
 from feeds.ingest.backfill import checkpoints
+from feeds.store import backfill as progress
 
 
 def plan_backfill(settings: Settings, feeds: list[FeedConfig], *, since: datetime,
@@ -22,7 +23,7 @@ def plan_backfill(settings: Settings, feeds: list[FeedConfig], *, since: datetim
             ids = {name: fid for fid, name in conn.exec_driver_sql("SELECT id, name FROM feeds")}
             plans = []
             for cfg in feeds:
-                known = checkpoints.states(conn, ids[cfg.name]) if cfg.name in ids else {}
+                known = progress.states(conn, ids[cfg.name]) if cfg.name in ids else {}
                 method = cfg.backfill
                 if method == "auto":
                     working = [m for m, r in known.items()
@@ -39,7 +40,7 @@ def plan_backfill(settings: Settings, feeds: list[FeedConfig], *, since: datetim
                     reach = store.utcnow() - timedelta(days=policy.gdelt_reach_days)
                     start = max(since, reach) if method == "gdelt" else since
                     windows = checkpoints.grid(start, until, days)
-                    done = checkpoints.finished_windows(conn, ids[cfg.name], method) \
+                    done = progress.finished_windows(conn, ids[cfg.name], method) \
                         if cfg.name in ids else set()
                     todo = len(list(checkpoints.pending(windows, done)))
                     if method == "gdelt":

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from feeds import store
 from feeds.config import FeedConfig, Settings
-from feeds.ingest.backfill import checkpoints, feedpages, gdelt, sitemap, wordpress
+from feeds.ingest.backfill import feedpages, gdelt, sitemap, wordpress
 from feeds.ingest.backfill.context import (
     Failed,
     FeedReport,
@@ -31,6 +31,7 @@ from feeds.ingest.backfill.summary import BackfillSummary
 from feeds.ingest.fetch import Fetcher
 from feeds.ingest.workers import CpuPool
 from feeds.lexicon import load_lexicons
+from feeds.store import backfill as progress
 
 WALKS = {"wordpress": wordpress.walk, "feed-pages": feedpages.walk,
          "sitemap": sitemap.walk, "gdelt": gdelt.walk}
@@ -113,7 +114,7 @@ async def _choose(feed: FeedRun) -> str | None:
     that answers a probe now. Every verdict is recorded, so a site is probed once."""
     run = feed.run
     with run.engine.connect() as conn:
-        known = checkpoints.states(conn, feed.row["id"])
+        known = progress.states(conn, feed.row["id"])
     working = [(row["updated_at"], method) for method, row in known.items()
                if method in WALKS and row["state"] in ("in_progress", "done")]
     if working:
@@ -161,4 +162,4 @@ def _finish(feed: FeedRun, method: str, state: str, detail: str | None) -> None:
 
 def _record(feed: FeedRun, method: str, state: str, detail: str | None) -> None:
     with store.write_turn(feed.run.engine) as conn:
-        checkpoints.set_state(conn, feed.row["id"], method, state, detail)
+        progress.set_state(conn, feed.row["id"], method, state, detail)

@@ -24,6 +24,7 @@ from feeds.ingest.backfill.checkpoints import Window
 from feeds.ingest.backfill.context import FeedRun, Refused, Unsupported
 from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
 from feeds.ingest.fetch import FEED_ACCEPT
+from feeds.store import backfill as progress
 
 NAME = "sitemap"
 _WELL_KNOWN = ("sitemap.xml", "sitemap_index.xml", "wp-sitemap.xml")
@@ -38,7 +39,7 @@ async def walk(feed: FeedRun) -> bool:
     run = feed.run
     windows = checkpoints.grid(run.since, run.until, run.settings.backfill.sitemap_window_days)
     with run.engine.connect() as conn:
-        finished = checkpoints.finished_windows(conn, feed.row["id"], NAME)
+        finished = progress.finished_windows(conn, feed.row["id"], NAME)
     todo = list(checkpoints.pending(windows, finished))
     feed.report.windows += len(windows)
     feed.report.windows_skipped += len(windows) - len(todo)

@@ -14,6 +14,7 @@ from feeds.ingest.backfill import checkpoints
 from feeds.ingest.backfill.checkpoints import Window
 from feeds.ingest.backfill.context import FeedRun
 from feeds.ingest.backfill.jobs import Prepared
+from feeds.store import backfill as progress
 
 FetchWindow = Callable[[FeedRun, Window], Awaitable[Prepared]]
 
@@ -24,7 +25,7 @@ async def walk(feed: FeedRun, method: str, days: int, fetch: FetchWindow,
     run = feed.run
     windows = checkpoints.grid(since or run.since, run.until, days)
     with run.engine.connect() as conn:
-        finished = checkpoints.finished_windows(conn, feed.row["id"], method)
+        finished = progress.finished_windows(conn, feed.row["id"], method)
     todo = list(checkpoints.pending(windows, finished))
     feed.report.windows += len(windows)
     feed.report.windows_skipped += len(windows) - len(todo)

@@ -93,12 +93,12 @@ async def _one_feed(feed: FeedRun) -> None:
     if method == "none":
         _finish(feed, "none", "unsupported", "backfill = \"none\" in the feeds list")
         return
-    if method == "auto":
-        method = await _choose(feed)
-        if method is None:
-            return
-    report.method = method
     try:
+        if method == "auto":
+            method = await _choose(feed)
+            if method is None:
+                return
+        report.method = method
         complete = await WALKS[method](feed)
     except tuple(_OUTCOMES) as exc:
         _finish(feed, method, _OUTCOMES[type(exc)], str(exc))

@@ -106,7 +106,8 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
         lexicons = load_lexicons(settings.lexicon_dir)
         with store.refresh_lock(engine), CpuPool(settings, lexicons, engine) as pool:
             summary = RunSummary(store.start_run(engine), "refresh", store.utcnow())
-            with engine.begin() as conn:
+            # In the write turn: a backfill may be adding the same feeds' rows.
+            with store.write_turn(engine) as conn:
                 rows = store.sync_feeds(conn, feeds)
             now = store.utcnow()
             due, waiting = [], []

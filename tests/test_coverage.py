@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from db_support import pg_url
 from history_site import HistorySite
 from streamlit.testing.v1 import AppTest
 
@@ -20,12 +21,14 @@ from feeds.ingest.backfill import run_backfill
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory):
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def filled(request, tmp_path_factory):
     """Two sites backfilled (one whose REST API is closed), and a feed never backfilled;
     the open site has no article in February (a gap)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('coverage') / 'c.db'}"
-    settings = Settings(db_url=url, fetch=FetchLimits(total_timeout=10), workers=0,
+    url = (f"sqlite:///{tmp_path_factory.mktemp('coverage') / 'c.db'}"
+           if request.param == "sqlite" else pg_url("cr_test_coverage"))
+    settings = Settings(db_url=url, fetch=FetchLimits(total_timeout=10), workers=1,
                         backfill=BackfillPolicy(delay=0))
     with HistorySite(posts=20, first=datetime(2026, 1, 5), last=datetime(2026, 1, 30)) as a, \
             HistorySite(posts=20, rest="forbidden") as b:

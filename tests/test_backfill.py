@@ -150,11 +150,23 @@ def test_sitemap_reads_only_the_months_in_range(sqlite_db, site):
 def test_politeness_one_request_at_a_time_with_the_delay(sqlite_db, site):
     site.delay = 0.05
     backfill(sqlite_db, site, "sitemap", policy={"delay": 0.4}, since=datetime(2026, 3, 1),
-             until=datetime(2026, 3, 20))
+             until=datetime(2026, 3, 10))
     log = sorted(site.log, key=lambda h: h.start)
     assert len(log) > 5 and site.max_in_flight == 1
     gaps = [b.start - a.end for a, b in zip(log, log[1:], strict=False)]
     assert min(gaps) >= 0.4
+
+
+def test_politeness_with_the_default_delay(sqlite_db, site):
+    default = BackfillPolicy().delay
+    assert default == 2.0
+    backfill(sqlite_db, site, "wordpress", policy={"delay": default},
+             since=datetime(2026, 3, 9), until=datetime(2026, 3, 23))
+    log = sorted(site.log, key=lambda h: h.start)
+    assert [h.path for h in log][:2] == ["/robots.txt", "/wp-json/wp/v2/posts"]
+    assert len(log) >= 3 and site.max_in_flight == 1
+    gaps = [b.start - a.end for a, b in zip(log, log[1:], strict=False)]
+    assert min(gaps) >= default
 
 
 def test_feed_backfill_delay_wins_for_its_host(sqlite_db, site):

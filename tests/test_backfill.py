@@ -60,7 +60,7 @@ def test_each_method_stores_the_archive_once(db_url, site, method):
     assert total == distinct == site.posts
     assert arrivals == {method}
     texts = rows(db_url, select(schema.articles.c.text))
-    assert all("Phnom Penh" in text for (text,) in texts)  # full text, not teasers
+    assert all("paragraph 5 of story" in text for (text,) in texts)  # full text, not teasers
     assert state(db_url, method)[0] == "done"
 
 

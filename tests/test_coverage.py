@@ -59,7 +59,7 @@ def test_source_coverage_states_and_dates(filled):
     assert rows.loc["Open", "earliest"].date() == date(2026, 1, 5)
     assert rows.loc["Open", "latest"].date() < date(2026, 1, 31)
     assert rows.loc["Closed", "backfill"] == "Refused by the site"
-    assert "REST API is closed" in rows.loc["Closed", "detail"]
+    assert "the REST API refused (HTTP 403" in rows.loc["Closed", "detail"]
     assert rows.loc["Never", "backfill"] == "Not supported"
     assert rows.loc["Never", "articles"] == 0 and pd.isna(rows.loc["Never", "earliest"])
 

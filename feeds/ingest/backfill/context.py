@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 
 from feeds.config import FeedConfig, Settings
 from feeds.ingest.backfill import checkpoints, jobs
-from feeds.ingest.backfill.polite import PoliteFetcher
+from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+from feeds.ingest.fetch import FetchResult
 from feeds.ingest.workers import CpuPool
 from feeds.store import NewArticle
 from feeds.store import backfill as progress
@@ -30,6 +31,21 @@ class Unsupported(Exception):
 
 class Failed(Exception):
     """The method broke off (network, bad answers); a rerun resumes."""
+
+
+def judge(result: FetchResult, what: str, *, missing: str | None = None) -> None:
+    """Raise what an answer that ends a walk means: robots.txt or a 401/403 is the
+    site's no (Refused); with ``missing``, a 404/410 says the door does not exist
+    (Unsupported); anything else failed. A usable answer passes."""
+    if result.ok and result.body is not None:
+        return
+    if result.error and result.error.startswith(ROBOTS_REFUSAL):
+        raise Refused(result.error)
+    if result.status in (401, 403):
+        raise Refused(f"{what} refused ({result.error})")
+    if missing and result.status in (404, 410):
+        raise Unsupported(f"{missing} ({result.error})")
+    raise Failed(f"{what}: {result.error}")
 
 
 @dataclass

@@ -14,8 +14,8 @@ from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from feeds.ingest.backfill import jobs, pages
-from feeds.ingest.backfill.context import Failed, FeedRun, Refused, Unsupported
-from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+from feeds.ingest.backfill.context import Failed, FeedRun, Refused, Unsupported, judge
+from feeds.ingest.backfill.polite import PoliteFetcher
 from feeds.store import backfill as progress
 
 NAME = "feed-pages"
@@ -71,13 +71,7 @@ async def walk(feed: FeedRun) -> bool:
 
 
 def _judge(result, page: int) -> None:
-    if result.ok and result.body is not None:
-        return
-    if result.error and result.error.startswith(ROBOTS_REFUSAL):
-        raise Refused(result.error)
-    if result.status in (401, 403):
-        raise Refused(f"page {page} refused ({result.error})")
-    raise Failed(f"page {page}: {result.error}")
+    judge(result, f"page {page}")
 
 
 async def probe(polite: PoliteFetcher, feed_url: str) -> Exception | None:

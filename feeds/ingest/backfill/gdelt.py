@@ -17,9 +17,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from feeds.ingest.backfill import jobs, pages, windows
 from feeds.ingest.backfill.checkpoints import Window
-from feeds.ingest.backfill.context import Failed, FeedRun, Refused
+from feeds.ingest.backfill.context import Failed, FeedRun, judge
 from feeds.ingest.backfill.jobs import Prepared
-from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+from feeds.ingest.backfill.polite import PoliteFetcher
 
 NAME = "gdelt"
 API = "https://api.gdeltproject.org/api/v2/doc/doc"
@@ -63,10 +63,7 @@ async def _fetch_window(feed: FeedRun, window: Window) -> Prepared:
                            run.settings.backfill.gdelt_api)
     result = await run.polite.get(request_url(api, query, window.start, window.end),
                                   accept="application/json, */*;q=0.1")
-    if result.error and result.error.startswith(ROBOTS_REFUSAL):
-        raise Refused(result.error)
-    if not result.ok or result.body is None:
-        raise Failed(f"GDELT: {result.error}")
+    judge(result, "GDELT")
     links = parse_articles(result.body)
     if links is None:
         shown = result.body[:120].decode("utf-8", "replace").strip()

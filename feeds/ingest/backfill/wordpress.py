@@ -18,9 +18,9 @@ from urllib.parse import urlencode
 
 from feeds.ingest.backfill import jobs, windows
 from feeds.ingest.backfill.checkpoints import Window
-from feeds.ingest.backfill.context import Failed, FeedRun, Refused, Unsupported
+from feeds.ingest.backfill.context import Failed, FeedRun, Refused, Unsupported, judge
 from feeds.ingest.backfill.jobs import Prepared
-from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+from feeds.ingest.backfill.polite import PoliteFetcher
 
 NAME = "wordpress"
 ACCEPT = "application/json, */*;q=0.1"
@@ -72,16 +72,7 @@ async def _fetch_window(feed: FeedRun, window: Window) -> Prepared:
 
 
 def _judge(result) -> None:
-    """Raise for an answer that ends the walk."""
-    if result.ok and result.body is not None:
-        return
-    if result.error and result.error.startswith(ROBOTS_REFUSAL):
-        raise Refused(result.error)
-    if result.status in (401, 403):
-        raise Refused(f"the REST API is closed ({result.error})")
-    if result.status in (404, 410):
-        raise Unsupported(f"no WordPress REST API ({result.error})")
-    raise Failed(f"REST API: {result.error}")
+    judge(result, "the REST API", missing="no WordPress REST API")
 
 
 async def probe(polite: PoliteFetcher, site: str) -> Exception | None:

@@ -369,6 +369,41 @@ def source_comparison_chart(df: pd.DataFrame) -> alt.HConcatChart:
     return alt.hconcat(risk, sentiment, spacing=32)
 
 
+def coverage_chart(df: pd.DataFrame, *, x_domain: XDomain = None) -> alt.Chart:
+    """Articles per source and week, one row of cells per source: a week without
+    articles is a pale cell, so a gap in coverage (a dead feed, a history not yet
+    backfilled) shows as a gap, not as a quiet week.
+
+    ``df`` columns: source, day (the week's Monday), articles (empty weeks as 0).
+    """
+    data = _with_period_end(df[["source", "day", "articles"]], "weekly")
+    sources = sorted(data["source"].unique())
+    return (
+        alt.Chart(data)
+        .mark_rect(stroke="#ffffff", strokeWidth=0.5)
+        .encode(
+            x=_day_axis("weekly", x_domain, bands=True),
+            x2="day_end:T",
+            y=alt.Y("source:N", title=None, sort=sources, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+            color=alt.condition(
+                "datum.articles == 0",
+                alt.value("#f3f4f6"),
+                alt.Color(
+                    "articles:Q",
+                    title="Articles a week",
+                    scale=alt.Scale(scheme="blues", type="sqrt"),
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("source:N", title="Source"),
+                _day_tooltip("weekly"),
+                alt.Tooltip("articles:Q", title="Articles"),
+            ],
+        )
+        .properties(height=max(120, 40 + 22 * len(sources)))
+    )
+
+
 def score_breakdown_chart(df: pd.DataFrame) -> alt.Chart:
     """One article's points per risk category (``df``: label, points, matches)."""
     data = df[["label", "points", "matches"]].copy()

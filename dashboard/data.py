@@ -177,7 +177,13 @@ def article_detail(url: str, version: tuple, article_id: int) -> dict | None:
 @st.cache_data(**_CACHE)
 def sources_data(url: str, version: tuple, f: Filters, runs: int) -> dict:
     out = run_parallel(
-        url, {"page": (queries.sources_page, f), "runs": (queries.refresh_runs, runs)}
+        url,
+        {
+            "page": (queries.sources_page, f),
+            "runs": (queries.refresh_runs, runs),
+            "coverage": (queries.source_coverage,),
+            "volume": (queries.daily_volume, f),
+        },
     )
     return {**out.pop("page"), **out}
 

@@ -231,6 +231,27 @@ def summarise_sources(stats: pd.DataFrame, names: dict) -> pd.DataFrame:
     return df[STAT_COLUMNS].reset_index(drop=True)
 
 
+def weekly_volume(daily: pd.DataFrame, sources: list[str], start: date, end: date
+                  ) -> pd.DataFrame:
+    """Articles per source and week (Monday), every source and every week of the window
+    present, empty weeks as 0: the coverage chart draws those as gaps.
+
+    ``daily`` columns: source, day, articles. Returns source, day (week start), articles.
+    """
+    weeks = pd.date_range(pd.Timestamp(week_start(start)), pd.Timestamp(week_start(end)),
+                          freq="7D")
+    grid = pd.MultiIndex.from_product([sources, weeks], names=["source", "day"])
+    if daily.empty:
+        counts = pd.Series(0, index=grid, name="articles")
+    else:
+        df = daily.copy()
+        df["day"] = pd.to_datetime(df["day"])
+        df["day"] = df["day"] - pd.to_timedelta(df["day"].dt.day_of_week, unit="D")
+        counts = df.groupby(["source", "day"])["articles"].sum()
+        counts = counts.reindex(grid, fill_value=0)
+    return counts.astype(int).reset_index()
+
+
 def label_runs(runs: pd.DataFrame, latest_id: int | None) -> pd.DataFrame:
     """Add ``state``: finished, running (the newest run, unfinished) or interrupted
     (an unfinished run that a newer run followed: it was killed)."""

@@ -3,15 +3,17 @@
 Exit codes, for schedulers: 0 the run completed (some feeds may have failed; see the
 summary), 1 fatal (the database cannot be reached or created, or failed during the run),
 2 bad usage (including a bad database URL, a missing database file for a command that
-only reads, an out-of-range date or interval), config or lexicon, 3 another refresh holds
-this database's lock, 4 the run lost its lock midway (PostgreSQL) and stopped. A user's
-mistake is one line on stderr, never a traceback.
+only reads, an out-of-range date or interval), config or lexicon, 3 another refresh (or,
+for ``backfill``, another backfill) holds this database's lock, 4 the run lost its lock
+midway (PostgreSQL) and stopped. A user's mistake is one line on stderr, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import os
 import re
 import sys
@@ -19,7 +21,7 @@ import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -53,7 +55,7 @@ from feeds.store import (
 )
 from feeds.store.faults import short_reason
 
-EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED, EXIT_LOST_LOCK = 1, 2, 3, 4
+EXIT_FATAL, EXIT_USAGE, EXIT_LOCKED, EXIT_LOST_LOCK, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 # Each command imports its own machinery (ingest, scoring, Streamlit) when it runs, so
 # `--help` and a mistyped option answer at once; that is the only reason for the imports
 # inside the commands below.
@@ -219,6 +221,129 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
             time.sleep(every)
         except KeyboardInterrupt:
             return
+
+
+_DATE = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"])
+
+
+@cli.command()
+@config_option
+@db_option
+@lexicon_option
+@click.option("--since", type=_DATE, default=None,
+              help="Oldest publication date to fetch (UTC). Default: 365 days ago.")
+@click.option("--until", type=_DATE, default=None,
+              help="Fetch what was published before this date (UTC). Default: now.")
+@click.option("--feed", "names", multiple=True, metavar="NAME",
+              help="Only this feed (repeat for more). Disabled feeds can be named.")
+@click.option("--max-articles", type=click.IntRange(1), default=None,
+              help="Stop after the window that brings the total of new articles to N.")
+@click.option("--delay", type=click.FloatRange(0, 3600), default=None,
+              help="Seconds between two requests to one host [default: 2; a feed's "
+                   "backfill_delay wins].")
+@click.option("--dry-run", is_flag=True,
+              help="Show each feed's method and windows left; send no request.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def backfill(config_path, db_url, lexicon_dir, since, until, names, max_articles, delay,
+             dry_run, as_json):
+    """Fill the database with past articles (default: the last 12 months).
+
+    Each feed's `backfill` setting in the feeds list picks how: wordpress (REST API),
+    feed-pages (?paged=N), sitemap, gdelt, auto (probe once, remember what worked) or
+    none. Articles go through the same pipeline as refresh. Politeness: robots.txt, one
+    request at a time per host, a pause between requests, Retry-After. Progress is
+    saved per date window in the database: after Ctrl-C or a crash, run the same
+    command again and it goes on where it stopped. A refresh may run meanwhile.
+    """
+    from feeds.ingest.backfill import plan_backfill, run_backfill
+    from feeds.store import utcnow
+
+    feeds = _load_feeds_or_exit(config_path)
+    known = {f.name for f in feeds}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        fail(f"no feed named {unknown[0]!r} in {config_path}", EXIT_USAGE)
+    chosen = [f for f in feeds if f.name in names] if names else [f for f in feeds
+                                                                  if f.enabled]
+    until = until or utcnow()
+    since = since or (until - timedelta(days=365))
+    if since >= until:
+        fail("--since is not before --until", EXIT_USAGE)
+    settings = _settings(db_url, lexicon_dir)
+    with exit_codes(db_url, locked="{}; not starting a second backfill"):
+        if dry_run:
+            plans = plan_backfill(settings, chosen, since=since, until=until, delay=delay)
+            click.echo(json.dumps(plans, ensure_ascii=False) if as_json
+                       else _plan_text(plans))
+            return
+        try:
+            with _window_progress(as_json) as on_window:
+                summary = run_backfill(settings, chosen, since=since, until=until,
+                                       delay=delay, max_articles=max_articles,
+                                       on_window=on_window)
+        except KeyboardInterrupt:
+            fail("interrupted; run the same command again to go on from the last finished "
+                 "window", EXIT_INTERRUPTED)
+    click.echo(summary.to_json() if as_json else "\n".join(summary.lines()))
+
+
+@contextlib.contextmanager
+def _window_progress(quiet: bool):
+    """A bar (articles, windows, ETA) on a terminal; one line per window otherwise."""
+    if not sys.stderr.isatty():
+        def line(event):
+            if not quiet:
+                click.echo(f"{event.feed}: {event.method} {event.label}: "
+                           f"{event.new_articles} new ({event.windows_done}/"
+                           f"{event.windows_total} windows, {event.articles_total} "
+                           "articles)", err=True)
+        yield line
+        return
+    with click.progressbar(length=1, label="Backfill", file=sys.stderr, show_pos=True,
+                           show_eta=True) as bar:
+        def advance(event):
+            bar.length = max(event.windows_total, 1)
+            bar.label = f"Backfill: {event.articles_total} articles, windows"
+            bar.update(1)
+        yield advance
+
+
+def _plan_text(plans: list[dict]) -> str:
+    lines = []
+    for p in plans:
+        if p["windows"] is None:
+            lines.append(f"{p['feed']}: {p['method']}")
+            continue
+        lines.append(f"{p['feed']}: {p['method']}, {p['to_fetch']} of {p['windows']} "
+                     f"windows to fetch (at least {p['least_seconds']:.0f}s)")
+    return "\n".join(lines)
+
+
+@cli.group("feeds")
+def feeds_group():
+    """Look after the feeds list."""
+
+
+@feeds_group.command("check")
+@config_option
+@click.option("--delay", type=click.FloatRange(0, 60), default=1.0, show_default=True,
+              help="Seconds between two requests to one host.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def feeds_check(config_path, delay, as_json):
+    """Fetch each feed once and ask which history methods its site answers.
+
+    Prints a table to paste into a bug report: HTTP status, items, the newest item's
+    age, the configured backfill, the methods that answered and those refused. Run it
+    first on a machine with internet. Exit code 0 even when feeds fail (see the table).
+    """
+    from dataclasses import asdict
+
+    from feeds.ingest.backfill.check import check_feeds, table
+
+    feeds_list = _load_feeds_or_exit(config_path)
+    checks = check_feeds(Settings(), feeds_list, delay=delay)
+    click.echo(json.dumps([asdict(c) for c in checks], ensure_ascii=False) if as_json
+               else table(checks))
 
 
 @cli.command()

@@ -12,6 +12,13 @@ The feeds list is TOML with one ``[[feeds]]`` table per feed::
     language = "en"                       # optional: the feed's language (ISO 639-1)
     enabled = true                        # optional, default true
     always_relevant = false               # optional: treat every entry as about Cambodia
+    backfill = "auto"                     # optional: how `backfill` finds past articles:
+                                          # wordpress | feed-pages | sitemap | gdelt | auto
+                                          # | none (default "auto")
+    backfill_delay = 2.0                  # optional: seconds between two backfill requests
+                                          # to this feed's host (default: --delay, 2 s)
+    backfill_site = "https://example.org/"  # optional: the outlet's site, for history,
+                                          # when the feed lives elsewhere (Google News)
 
 A top-level ``allow_private = ["10.0.0.0/8"]`` (and the environment variable
 ``CAMBODIA_RISK_ALLOW_PRIVATE``) lists the private networks an operator really means the
@@ -41,6 +48,7 @@ DEMO_DIR = DATA_DIR / "demo"
 ENV_CONFIG = "CAMBODIA_RISK_CONFIG"
 ENV_DB = "CAMBODIA_RISK_DB"
 ENV_ALLOW_PRIVATE = "CAMBODIA_RISK_ALLOW_PRIVATE"
+ENV_GDELT_API = "CAMBODIA_RISK_GDELT_API"  # another DOC API address (a mirror, a test)
 ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
 
 
@@ -104,6 +112,28 @@ class DedupPolicy:
     min_text_similarity: float = 0.6  # word-shingle Jaccard of their clean texts
 
 
+@dataclass(frozen=True)
+class BackfillPolicy:
+    """How politely ``backfill`` walks a site's history (see feeds/ingest/backfill)."""
+
+    delay: float = 2.0  # seconds between two requests to one host (--delay, backfill_delay)
+    gdelt_interval: float = 5.0  # the GDELT DOC API asks for at most one request per 5 s
+    wordpress_window_days: int = 7  # date window of one WordPress REST walk (a checkpoint)
+    gdelt_window_days: int = 1  # the DOC API returns at most 250 records per query
+    sitemap_window_days: int = 31  # sitemap pages are grouped by month of lastmod
+    max_pages: int = 1000  # pages walked in one window or feed, whatever a site claims
+    retries: int = 5  # answers of 429/503 in a row before a host is given up for the run
+    max_retry_after: float = 600.0  # a longer Retry-After ends the feed's run instead
+    page_fetches: int = 5000  # article pages fetched per feed and run (sitemap, gdelt)
+    gdelt_api: str = field(default_factory=lambda: os.environ.get(
+        ENV_GDELT_API, "https://api.gdeltproject.org/api/v2/doc/doc"))
+    gdelt_reach_days: int = 90  # the DOC API searches a rolling window of about 3 months
+
+
+BACKFILL_METHODS = ("wordpress", "feed-pages", "sitemap", "gdelt")
+BACKFILL_CHOICES = (*BACKFILL_METHODS, "auto", "none")
+
+
 @dataclass
 class FeedConfig:
     name: str
@@ -112,6 +142,9 @@ class FeedConfig:
     language: str | None = None
     enabled: bool = True
     always_relevant: bool = False
+    backfill: str = "auto"  # one of BACKFILL_CHOICES
+    backfill_delay: float | None = None  # None: the run's delay
+    backfill_site: str | None = None  # the outlet's site when the feed is hosted elsewhere
 
 
 # Seconds between two checks that a run still holds its PostgreSQL lock (each write
@@ -127,6 +160,7 @@ class Settings:
     fetch: FetchLimits = field(default_factory=FetchLimits)
     health: HealthPolicy = field(default_factory=HealthPolicy)
     dedup: DedupPolicy = field(default_factory=DedupPolicy)
+    backfill: BackfillPolicy = field(default_factory=BackfillPolicy)
     # Article pages fetched per full-text feed and run; the rest keep their summaries.
     full_text_per_feed: int = 30
     # Processes for parsing, extraction and scoring; 0 runs them on the event loop.
@@ -176,6 +210,9 @@ _FIELDS = {
     "language": str,
     "enabled": bool,
     "always_relevant": bool,
+    "backfill": str,
+    "backfill_delay": (int, float),
+    "backfill_site": str,
 }
 _REQUIRED = ("name", "url")
 # Longest feed name: the database stores names in 200-character columns (feeds.name,
@@ -225,9 +262,11 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
             if key not in table:
                 raise ConfigError(f"{source}: {label}: missing required field {key!r}")
         for key, value in table.items():
-            if not isinstance(value, _FIELDS[key]):
+            wanted = _FIELDS[key]
+            if not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool):
+                kind = "a number" if isinstance(wanted, tuple) else wanted.__name__
                 raise ConfigError(
-                    f"{source}: {label}: field {key!r} must be {_FIELDS[key].__name__}, "
+                    f"{source}: {label}: field {key!r} must be {kind}, "
                     f"got {type(value).__name__}"
                 )
         name = table["name"].strip()
@@ -242,13 +281,28 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
             raise ConfigError(f"{source}: {label}: field 'name' repeats an earlier feed")
         seen.add(name)
         url = table["url"].strip()
-        if not re.match(r"^https?://[^\s/]+", url):
-            raise ConfigError(f"{source}: {label}: field 'url' must be an http(s) URL, got {url!r}")
+        for key in ("url", "backfill_site"):
+            value = table.get(key)
+            if value is not None and not re.match(r"^https?://[^\s/]+", value.strip()):
+                raise ConfigError(
+                    f"{source}: {label}: field {key!r} must be an http(s) URL, got {value!r}")
         language = table.get("language")
         if language is not None and not _LANG_RE.match(language):
             raise ConfigError(
                 f"{source}: {label}: field 'language' must be an ISO 639 code such as 'en' "
                 f"or 'km', got {language!r}"
+            )
+        backfill = table.get("backfill", "auto")
+        if backfill not in BACKFILL_CHOICES:
+            raise ConfigError(
+                f"{source}: {label}: field 'backfill' must be one of "
+                f"{', '.join(BACKFILL_CHOICES)}, got {backfill!r}"
+            )
+        delay = table.get("backfill_delay")
+        if delay is not None and not 0 <= delay <= 3600:
+            raise ConfigError(
+                f"{source}: {label}: field 'backfill_delay' must be between 0 and 3600 "
+                f"seconds, got {delay!r}"
             )
         feeds.append(
             FeedConfig(
@@ -258,6 +312,16 @@ def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:
                 language=language,
                 enabled=table.get("enabled", True),
                 always_relevant=table.get("always_relevant", False),
+                backfill=backfill,
+                backfill_delay=float(delay) if delay is not None else None,
+                backfill_site=_site(table.get("backfill_site")),
             )
         )
     return feeds
+
+
+def _site(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value if value.endswith("/") else value + "/"

@@ -63,3 +63,15 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def sqlite_db(tmp_path):
     return sqlite_url(tmp_path)
+
+
+def query(url: str, stmt) -> list:
+    """All rows of ``stmt`` on the database at ``url``, through the project's engine."""
+    from feeds import store
+
+    engine = store.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(stmt).all()
+    finally:
+        engine.dispose()

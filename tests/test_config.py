@@ -97,3 +97,42 @@ def test_a_name_of_200_characters_is_accepted(tmp_path):
     name = "Ñ" * 200
     feeds = load_feeds(write(tmp_path, f'[[feeds]]\nname = "{name}"\nurl = "https://x.org"\n'))
     assert feeds[0].name == name
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ('backfill = "rest"', "feed #1 ('A'): field 'backfill' must be one of wordpress, "
+                              "feed-pages, sitemap, gdelt, auto, none, got 'rest'"),
+        ("backfill = true", "feed #1 ('A'): field 'backfill' must be str, got bool"),
+        ("backfill_delay = -1", "feed #1 ('A'): field 'backfill_delay' must be between 0"),
+        ('backfill_delay = "2s"', "feed #1 ('A'): field 'backfill_delay' must be a number"),
+        ("backfill_delay = true", "field 'backfill_delay' must be a number, got bool"),
+        ('backfill_site = "cambodianess.com"', "field 'backfill_site' must be an http(s) URL"),
+    ],
+)
+def test_invalid_backfill_keys_name_feed_and_field(tmp_path, extra, expected):
+    body = f'[[feeds]]\nname = "A"\nurl = "https://x.org/feed/"\n{extra}\n'
+    with pytest.raises(ConfigError) as info:
+        load_feeds(write(tmp_path, body))
+    assert expected in str(info.value)
+
+
+def test_backfill_keys_and_defaults(tmp_path):
+    feeds = load_feeds(write(tmp_path, (
+        '[[feeds]]\nname = "A"\nurl = "https://a.org/feed/"\n'
+        '[[feeds]]\nname = "B"\nurl = "https://news.google.com/rss/search?q=site:b.org"\n'
+        'backfill = "sitemap"\nbackfill_delay = 5\nbackfill_site = "https://b.org"\n')))
+    assert (feeds[0].backfill, feeds[0].backfill_delay, feeds[0].backfill_site) == (
+        "auto", None, None)
+    assert (feeds[1].backfill, feeds[1].backfill_delay, feeds[1].backfill_site) == (
+        "sitemap", 5.0, "https://b.org/")
+
+
+def test_shipped_list_follows_the_evidence():
+    feeds = {f.name: f for f in load_feeds(DEFAULT_CONFIG)}
+    assert feeds["CamboJA News (ខ្មែរ)"].url == "https://khmer.cambojanews.com/feed/"
+    for dead in ("Radio Free Asia Khmer", "VOA Khmer"):
+        assert not feeds[dead].enabled
+    assert feeds["GDELT: Cambodia"].backfill == "gdelt"
+    assert all(f.backfill == "none" for name, f in feeds.items() if "Google" in name)

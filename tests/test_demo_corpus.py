@@ -376,7 +376,10 @@ def test_default_feeds_list_is_honest_about_verification():
     notes = text.count("not reachable from the build machine (no internet)")
     # One note per feed, plus the one quoted in the header.
     assert notes >= len(feeds) + 1
-    assert "last checked: 2026-11-28" in text
+    assert "last checked: 2026-11-30" in text
+    # and says how sure the evidence is
+    entries = text.split("[[feeds]]")[1:]
+    assert all(re.search(r"\b(CONFIRMED|LIKELY|DEAD)\b", entry) for entry in entries)
 
 
 def test_demo_and_default_lists_are_separate(demo_feeds):

@@ -5,10 +5,10 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
+from db_support import query
 from rss_support import CORPORA, item, rss, story
 from sqlalchemy import func, select
 
-from feeds import store
 from feeds.config import FeedConfig, FetchLimits, Settings
 from feeds.ingest.refresh import run_refresh
 from feeds.store import schema
@@ -19,15 +19,6 @@ FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=3,
 
 def settings_for(url: str) -> Settings:
     return Settings(db_url=url, fetch=FAST)
-
-
-def query(url, stmt):
-    engine = store.make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(stmt).all()
-    finally:
-        engine.dispose()
 
 
 def count(url, table, *where):

@@ -1,4 +1,5 @@
-"""Sources: feed health, recent refresh runs, and risk and sentiment by source."""
+"""Sources: feed health, recent runs, risk and sentiment by source, and coverage (how
+far back each source goes, its backfill, and its weekly volume with the gaps)."""
 
 from __future__ import annotations
 
@@ -116,7 +117,8 @@ else:
             "id": st.column_config.NumberColumn("Run"),
             "kind": st.column_config.TextColumn(
                 "Kind",
-                help="Refresh: feeds fetched. Demo load: the bundled demo corpus. "
+                help="Refresh: feeds fetched. Backfill: past articles fetched from the "
+                "sites. Demo load: the bundled demo corpus. "
                 "Rescore: stored articles scored again (nothing fetched).",
             ),
             "state": st.column_config.TextColumn("State"),
@@ -157,3 +159,45 @@ else:
         },
     )
     st.caption("A source's articles are those it carried first; syndicated copies count once.")
+
+# --- coverage ------------------------------------------------------------------------------
+st.subheader("Coverage")
+coverage = found["coverage"]
+if not coverage.empty:
+    present.chart(
+        charts.coverage_chart,
+        series.weekly_volume(found["volume"], sorted(coverage["source"]), f.start, f.end),
+        x_domain=(series.week_start(f.start).isoformat(), series.week_start(f.end).isoformat()),
+    )
+    st.caption(
+        "Articles stored per source and week, relevant or not. A pale cell is a week "
+        "with none: a feed that stopped, or history not yet filled in "
+        "(`cambodia-risk backfill`). Quiet news would not empty a whole week."
+    )
+    st.dataframe(
+        coverage,
+        hide_index=True,
+        placeholder=present.PLACEHOLDER,
+        width="stretch",
+        column_config={
+            "source": st.column_config.TextColumn("Source"),
+            "earliest": st.column_config.DatetimeColumn("Earliest article", format="YYYY-MM-DD"),
+            "latest": st.column_config.DatetimeColumn("Latest article", format="YYYY-MM-DD"),
+            "articles": st.column_config.NumberColumn("Articles", format="%d",
+                                                      help="All stored, relevant or not"),
+            "backfill": st.column_config.TextColumn(
+                "Backfill",
+                help="Done; in progress (rerun to go on); refused by the site (REST "
+                "closed, robots.txt); not supported (no history the tool can read); "
+                "failed (see the note); not run",
+            ),
+            "method": st.column_config.TextColumn("Method"),
+            "backfilled": st.column_config.NumberColumn(
+                "From backfill", format="%d", help="Articles the backfill brought in"
+            ),
+            "reached": st.column_config.DatetimeColumn(
+                "Reached back to", format="YYYY-MM-DD"
+            ),
+            "detail": st.column_config.TextColumn("Note", width="medium"),
+        },
+    )

@@ -15,7 +15,8 @@ know nothing about Streamlit; the page scripts call them through the cached wrap
 ``dashboard.data``. Shaping that needs no database (KPIs, rolling series, weekly
 roll-ups, alert tables) lives in ``dashboard.series``.
 
-One module per page (``overview``, ``actors``, ``articles``, ``sources``), plus
+One module per page (``overview``, ``actors``, ``articles``, ``sources`` and its
+``coverage``), plus
 ``state`` (what every page checks first) and ``common`` (tables, thresholds, the
 filters as SQL). This package is their public face: import from here.
 """
@@ -41,6 +42,11 @@ from dashboard.queries.common import (
     conditions,
     filtered_ids,
 )
+from dashboard.queries.coverage import (
+    BACKFILL_LABELS,
+    daily_volume,
+    source_coverage,
+)
 from dashboard.queries.overview import (
     alerts,
     category_daily,
@@ -65,6 +71,9 @@ from dashboard.queries.state import (
 )
 
 __all__ = [
+    "BACKFILL_LABELS",
+    "daily_volume",
+    "source_coverage",
     "HIGH_RISK",
     "NEGATIVE",
     "ARTICLE_LIMIT",

@@ -41,3 +41,26 @@ def extract_text(page: bytes | str, url: str | None = None) -> str | None:
     if not text or len(text.strip()) < MIN_CHARS:
         return None
     return text.strip()
+
+
+def extract_article(page: bytes | str, url: str | None = None
+                    ) -> tuple[str | None, str | None, str | None]:
+    """Main text, title and publication date (``YYYY-MM-DD``) of an article page.
+
+    For pages found without a feed entry (a sitemap, GDELT), where the page itself is
+    the only source of the title and date. Each part is None when not found.
+    """
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            page, url=url, include_comments=False, include_tables=False,
+            include_links=False, include_images=False, favor_precision=True,
+            deduplicate=True, with_metadata=True)
+    except Exception:  # hostile HTML, as in extract_text
+        return None, None, None
+    if doc is None:
+        return None, None, None
+    text = (doc.text or "").strip()
+    return (text if len(text) >= MIN_CHARS else None,
+            (doc.title or "").strip() or None, doc.date or None)

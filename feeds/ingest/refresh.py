@@ -122,11 +122,11 @@ def run_refresh(settings: Settings, feeds: list[FeedConfig], *, force: bool = Fa
     try:
         store.migrate(engine)
         lexicons = load_lexicons(settings.lexicon_dir)
-        with store.refresh_lock(engine, settings.lock_heartbeat) as lock, \
+        with store.refresh_lock(engine, heartbeat=settings.lock_heartbeat) as lock, \
                 CpuPool(settings, lexicons, engine, lock.holder) as pool:
             run = _Run(engine, settings, pool, lock)
             summary = RunSummary(store.start_run(engine), "refresh", store.utcnow())
-            try:
+            try:  # in the write turn: a backfill may be adding the same feeds' rows
                 with store.write_turn(engine, lock.holder) as conn:
                     rows = store.sync_feeds(conn, feeds)
             except store.LockLost:

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from feeds import store
 from feeds.config import FeedConfig, Settings
@@ -192,20 +192,45 @@ def parse_and_store(settings: Settings, cfg: FeedConfig, row: dict, body: bytes,
 def store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
                fetched_at: datetime, health: dict, warning: str | None = None,
                skipped: list[str] | tuple = ()) -> Stored:
-    """Score what looks new, then plan, write and record the feed's health in one
-    transaction, holding the write turn.
+    """Store a fetched feed's articles and record its health in one transaction.
+
+    ``health`` holds the feed row's new values. Entries the database refuses are skipped
+    (``feeds.ingest.salvage``) and named, with the ones ``skipped`` already names, in the
+    feed's note.
+    """
+    skipped = list(skipped)
+    items = len(articles) + len(skipped)
+    outcome: dict[str, Any] = {}
+
+    def record_health(conn: Connection, _new: int, refused: list[str]) -> None:
+        every = skipped + refused
+        note = join_notes(warning, count_note(every, "entry skipped", "entries skipped"))
+        outcome.update(note=note, skipped=len(every))
+        store.update_feed(conn, row["id"], **health, last_error=note, item_count=items)
+
+    new = store_scored(settings, cfg, row, articles, fetched_at, record_health)
+    return Stored(items=items, new_articles=new, skipped=outcome["skipped"],
+                  warning=outcome["note"])
+
+
+def store_scored(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
+                 fetched_at: datetime,
+                 then: Callable[[Connection, int, list[str]], None] | None = None,
+                 *,
+                 ready: dict[str, ArticleScore] | None = None) -> int:
+    """Score what looks new, then plan and write it holding the write turn; return how
+    many articles were new. ``then(conn, new, refused)`` runs last in the same
+    transaction (the feed's health for a refresh, the window's checkpoint for a
+    backfill); ``refused`` names the entries the database would not take.
 
     What looks new is decided by URL alone before the turn is taken, so no other worker
     waits while this one scores; a copy the plan then catches by GUID or fingerprint
-    only costs a wasted score. ``health`` holds the feed row's new values. Entries the
-    database refuses are skipped (``feeds.ingest.salvage``) and named, with the ones
-    ``skipped`` already names, in the feed's note. A fault of the database itself is
-    raised as ``store.DatabaseFault``, and a lost run lock as ``store.LockLost``, for the
-    run to stop on; neither is this feed's failure.
+    only costs a wasted score. ``ready`` holds scores computed ahead by canonical URL.
+    A fault of the database itself is raised as ``store.DatabaseFault``, and a lost run
+    lock as ``store.LockLost``, for the run to stop on; neither is this feed's failure.
     """
     try:
-        return _store_feed(settings, cfg, row, articles, fetched_at, health, warning,
-                           list(skipped))
+        return _store_scored(settings, cfg, row, articles, fetched_at, then, ready)
     except Exception as exc:
         fault = store.database_fault(exc)
         if fault is not None:
@@ -213,36 +238,37 @@ def store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[Ne
         raise
 
 
-def _store_feed(settings: Settings, cfg: FeedConfig, row: dict, articles: list[NewArticle],
-                fetched_at: datetime, health: dict, warning: str | None,
-                skipped: list[str]) -> Stored:
+def _store_scored(settings: Settings, cfg: FeedConfig, row: dict,
+                  articles: list[NewArticle], fetched_at: datetime,
+                  then: Callable[[Connection, int, list[str]], None] | None,
+                  ready: dict[str, ArticleScore] | None) -> int:
     engine = worker_engine()
+    ready = dict(ready or {})
     with engine.connect() as conn:
-        known = store.existing_urls(conn, (a.url for a in articles))
-    fresh = list({a.url: a for a in reversed(articles) if a.url not in known}.values())
+        known = store.existing_urls(conn, (a.url for a in articles if a.url not in ready))
+    fresh = list({a.url: a for a in reversed(articles)
+                  if a.url not in known and a.url not in ready}.values())
     scores = score_many([(a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
-    ready = {a.url: score for a, score in zip(fresh, scores, strict=True)}
-    items = len(articles) + len(skipped)
+    ready.update((a.url, score) for a, score in zip(fresh, scores, strict=True))
 
     def store_part(conn, part: list[NewArticle]) -> int:
         return store_entries(conn, settings, cfg, row, part, fetched_at, _lexicons,
                              ready=ready)
 
-    note = join_notes(warning, count_note(skipped, "entry skipped", "entries skipped"))
     try:
         with store.write_turn(engine, _holder) as conn:  # all at once, the usual case
             new = store_part(conn, articles)
-            store.update_feed(conn, row["id"], **health, last_error=note, item_count=items)
-        return Stored(items=items, new_articles=new, skipped=len(skipped), warning=note)
+            if then is not None:
+                then(conn, new, [])
+        return new
     except Exception as exc:
         if not store.is_entry_fault(exc):
             raise
     new, refused = store_in_parts(engine, _holder, store_part, articles, entry_label)
-    skipped += refused
-    note = join_notes(warning, count_note(skipped, "entry skipped", "entries skipped"))
-    with store.write_turn(engine, _holder) as conn:
-        store.update_feed(conn, row["id"], **health, last_error=note, item_count=items)
-    return Stored(items=items, new_articles=new, skipped=len(skipped), warning=note)
+    if then is not None:
+        with store.write_turn(engine, _holder) as conn:
+            then(conn, new, refused)
+    return new
 
 
 class WorkerDied(RuntimeError):

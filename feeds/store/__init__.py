@@ -2,13 +2,15 @@
 
 This package is the contract the dashboard reads: ``feeds.store.schema`` for the tables,
 ``feeds.store.export`` for the export records, and the names below for reaching a
-database. Only the refresh job, ``rescore`` and ``demo`` write. Importing it loads
-SQLAlchemy and nothing of the scorer (a test holds it to that).
+database. Only the refresh job, ``backfill``, ``rescore`` and ``demo`` write. Importing
+it loads SQLAlchemy and nothing of the scorer (a test holds it to that).
 
 * ``engine``: URLs (checked), engines, ``utcnow``, and the two URL errors
-* ``locks``: the one-refresh lock (watched on PostgreSQL) and the write turn
+* ``locks``: the one-refresh (and one-backfill) lock, watched on PostgreSQL, and the
+  write turn
 * ``faults``: whose fault a database error is (an entry's data, or the database's)
 * ``storable``: the text rule at the store boundary, and the size limits
+* ``backfill``: a backfill's progress (finished windows, state per feed and method)
 * ``migrate``: Alembic, run in code on a connection we hand it
 * ``rows``: a score as table rows, and an article's search text (one statement each)
 * ``writes``: inserts and updates inside the caller's transaction

@@ -1,4 +1,5 @@
-"""The two locks a run takes: one refresh per database, one writer at a time within it.
+"""The locks a run takes: one refresh (and one backfill) per database, and one writer at
+a time across them.
 
 A file lock beside a SQLite file, an advisory lock on PostgreSQL; both die with the
 process that holds them, so a killed run never leaves a stale lock.
@@ -33,21 +34,23 @@ from feeds.store.faults import DatabaseFault
 
 PG_LOCK_KEY = 0x43414D424F444941 & 0x7FFFFFFFFFFFFFFF  # "CAMBODIA", as a bigint
 PG_TURN_KEY = PG_LOCK_KEY - 1  # the write turn's transaction-level lock
+PG_BACKFILL_KEY = PG_LOCK_KEY - 2  # one backfill at a time
 
 # Whether the session with backend pid :pid holds the run lock. A bigint advisory key
 # shows in pg_locks as its high and low 32 bits, with objsubid 1.
 _HELD_BY = text(
     "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
-    " AND pid = :pid AND classid::bigint = :high AND objid::bigint = :low"
-    " AND objsubid = 1)"
-).bindparams(high=PG_LOCK_KEY >> 32, low=PG_LOCK_KEY & 0xFFFFFFFF)
+    " AND pid = :pid AND objsubid = 1 AND ((classid::bigint = :h1 AND objid::bigint = :l1)"
+    " OR (classid::bigint = :h2 AND objid::bigint = :l2)))"
+).bindparams(h1=PG_LOCK_KEY >> 32, l1=PG_LOCK_KEY & 0xFFFFFFFF,
+             h2=PG_BACKFILL_KEY >> 32, l2=PG_BACKFILL_KEY & 0xFFFFFFFF)
 # The lock's own connection notices a dead peer within about a minute, even mid-query.
 _KEEPALIVES = {"keepalives": 1, "keepalives_idle": 20, "keepalives_interval": 5,
                "keepalives_count": 4}
 
 
 class LockBusy(RuntimeError):
-    """Another refresh holds this database's lock."""
+    """Another run of the same kind (refresh, or backfill) holds this database's lock."""
 
 
 class LockLost(RuntimeError):
@@ -74,18 +77,23 @@ def lost_message() -> str:
 
 
 @contextlib.contextmanager
-def refresh_lock(engine: Engine, heartbeat: float = LOCK_HEARTBEAT_SECONDS) -> Iterator[RunLock]:
-    """Hold the one-writer lock: a file lock beside a SQLite file, an advisory lock on PG.
+def refresh_lock(engine: Engine, kind: str = "refresh",
+                 heartbeat: float = LOCK_HEARTBEAT_SECONDS) -> Iterator[RunLock]:
+    """Hold the one-run lock: a file lock beside a SQLite file, an advisory lock on PG.
 
-    Both locks die with the process, so a refresh killed with SIGKILL never leaves a
-    stale lock behind.
+    ``kind`` "backfill" takes a lock of its own (``<database>.backfill.lock``): a
+    backfill runs for hours, so it must not keep refreshes out; the two share the
+    database through the write turn instead, and only a second backfill is refused.
+    Both locks die with the process, so a run killed with SIGKILL never leaves a stale
+    lock behind.
     """
     path = sqlite_path(str(engine.url))
     if engine.dialect.name == "sqlite":
         if path is None:
             yield RunLock()
             return
-        lock_path = path.with_name(path.name + ".lock")
+        suffix = ".lock" if kind == "refresh" else f".{kind}.lock"
+        lock_path = path.with_name(path.name + suffix)
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
@@ -96,25 +104,26 @@ def refresh_lock(engine: Engine, heartbeat: float = LOCK_HEARTBEAT_SECONDS) -> I
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise LockBusy(
-                    f"another refresh is running on {path} (lock file {lock_path})"
+                    f"another {kind} is running on {path} (lock file {lock_path})"
                 ) from None
             yield RunLock()  # an flock lasts as long as this process
         finally:
             os.close(fd)
         return
-    yield from _pg_lock(engine, heartbeat)
+    yield from _pg_lock(engine, kind, heartbeat)
 
 
-def _pg_lock(engine: Engine, heartbeat: float) -> Iterator[RunLock]:
+def _pg_lock(engine: Engine, kind: str, heartbeat: float) -> Iterator[RunLock]:
+    key = PG_LOCK_KEY if kind == "refresh" else PG_BACKFILL_KEY
     own = create_engine(engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
                         connect_args=_KEEPALIVES)
     conn = own.connect()
     stop = threading.Event()
     beat: threading.Thread | None = None
     try:
-        got = conn.execute(select(text(f"pg_try_advisory_lock({PG_LOCK_KEY})"))).scalar()
+        got = conn.execute(select(text(f"pg_try_advisory_lock({key})"))).scalar()
         if not got:
-            raise LockBusy("another refresh is running on this PostgreSQL database")
+            raise LockBusy(f"another {kind} is running on this PostgreSQL database")
         lock = RunLock(conn.execute(select(text("pg_backend_pid()"))).scalar())
         beat = threading.Thread(target=_heartbeat, args=(conn, lock, heartbeat, stop),
                                 name="run-lock-heartbeat", daemon=True)
@@ -127,7 +136,7 @@ def _pg_lock(engine: Engine, heartbeat: float) -> Iterator[RunLock]:
         # On a dead session this fails, which is fine: the server released the lock
         # when the session ended.
         with contextlib.suppress(SQLAlchemyError):
-            conn.execute(select(text(f"pg_advisory_unlock({PG_LOCK_KEY})")))
+            conn.execute(select(text(f"pg_advisory_unlock({key})")))
         with contextlib.suppress(SQLAlchemyError):
             conn.close()
         own.dispose()

@@ -27,6 +27,8 @@ article_categories  per article and risk category: matches and the category's po
 actor_mentions   every sentence that mentions an actor, with that sentence's sentiment.
 article_actors   per article and actor: mention count and mean sentence sentiment.
 unlisted_names   capitalised names not in the actor file, per article (candidates).
+backfill_state   per feed and history method: how far ``backfill`` got and how it ended.
+backfill_windows per feed and method: each date window ``backfill`` finished (checkpoints).
 
 Offsets in ``term_matches`` and ``actor_mentions`` are character offsets within the
 sentence ``sentence_index`` of ``feeds.score.sentences(title, text)``, which the dashboard
@@ -85,7 +87,8 @@ refresh_runs = Table(
     Column("feeds_unchanged", Integer, nullable=False, server_default="0"),
     Column("feeds_skipped", Integer, nullable=False, server_default="0"),
     Column("new_articles", Integer, nullable=False, server_default="0"),
-    Column("kind", String(20), nullable=False, server_default="refresh"),  # refresh | demo
+    # refresh, demo, rescore or backfill
+    Column("kind", String(20), nullable=False, server_default="refresh"),
     # completed | lost-lock | database-error; NULL while running, or if the run was killed
     Column("outcome", String(20)),
 )
@@ -111,6 +114,8 @@ articles = Table(
     # The title and text as the dashboard's text search reads them: case-folded
     # beyond ASCII (feeds.text.search_key), written with the article (migration 0008).
     Column("search", Text, nullable=False, server_default=""),
+    # How the article arrived: feed (refresh) | wordpress | feed-pages | sitemap | gdelt
+    Column("arrival", String(12), nullable=False, server_default="feed"),
     # Scoring (NULL until scored; see feeds/score).
     Column("relevant", Boolean),
     Column("relevance_terms", Text),  # JSON list of the terms that decided relevance
@@ -206,6 +211,31 @@ unlisted_names = Table(
     Column("example", Text, nullable=False),  # one sentence that uses the name
 )
 Index("ix_unlisted_names_name", unlisted_names.c.name)
+
+backfill_state = Table(
+    "backfill_state",
+    metadata,
+    Column("feed_id", Integer, ForeignKey("feeds.id"), primary_key=True),
+    Column("method", String(20), primary_key=True),  # wordpress | feed-pages | ...
+    # in_progress | done | refused (the site said no) | unsupported | failed
+    Column("state", String(20), nullable=False),
+    Column("detail", Text),  # the last error or note, in plain words
+    Column("cursor", Integer),  # feed-pages: the next page to fetch
+    Column("reached", DateTime),  # the oldest time the walk has covered
+    Column("articles", Integer, nullable=False, server_default="0"),  # new, all runs
+    Column("updated_at", DateTime, nullable=False),
+)
+
+backfill_windows = Table(
+    "backfill_windows",
+    metadata,
+    Column("feed_id", Integer, ForeignKey("feeds.id"), primary_key=True),
+    Column("method", String(20), primary_key=True),
+    Column("window_start", DateTime, primary_key=True),
+    Column("window_end", DateTime, nullable=False),
+    Column("articles", Integer, nullable=False),  # new articles the window stored
+    Column("finished_at", DateTime, nullable=False),
+)
 
 SCORE_TABLES = (term_matches, article_categories, actor_mentions, article_actors,
                 unlisted_names)

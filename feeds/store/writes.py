@@ -91,6 +91,7 @@ class NewArticle:
     summary: str
     text: str
     text_source: str = "summary"
+    arrival: str = "feed"  # how it arrived: feed, or a backfill method
 
 
 def existing_urls(conn: Connection, urls: Iterable[str]) -> dict[str, int]:
@@ -152,7 +153,8 @@ def insert_articles(conn: Connection, arts: list[NewArticle], feed: dict,
               published_day=art.published_at.date(),
               published_estimated=art.published_estimated, fetched_at=fetched_at,
               language=art.language, summary=art.summary, text=art.text,
-              text_source=art.text_source, search=search_text(art.title, art.text))
+              text_source=art.text_source, search=search_text(art.title, art.text),
+              arrival=art.arrival)
          for art in arts],
     ).scalars())
     link_feeds(conn, [(article_id, feed["id"], art.link, art.guid)

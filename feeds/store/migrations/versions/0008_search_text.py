@@ -17,7 +17,7 @@ from alembic import op
 from feeds.store.rows import search_text
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

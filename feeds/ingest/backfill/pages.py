@@ -17,7 +17,6 @@ from feeds.ingest.backfill import jobs
 from feeds.ingest.backfill.context import FeedRun
 from feeds.ingest.backfill.jobs import Prepared
 from feeds.ingest.fetch import PAGE_ACCEPT
-from feeds.ingest.refresh import _page_allowed  # one rule for links to private addresses
 from feeds.store import NewArticle
 
 # Hosts fetched side by side for one feed, and pages handed to a worker at once.
@@ -35,7 +34,7 @@ async def fetch_articles(feed: FeedRun, links: list[Link], arrival: str) -> Prep
     with run.engine.connect() as conn:
         known = store.existing_urls(conn, (canonical_url(link) for link, _t, _d in links))
     todo = [item for item in dict((item[0], item) for item in links).values()
-            if canonical_url(item[0]) not in known and _page_allowed(item[0], feed.site)]
+            if canonical_url(item[0]) not in known]  # private addresses: the fetcher's policy
     todo = _within_budget(feed, todo)
     bodies = await _bodies(feed, [link for link, _t, _d in todo])
     pages = [(link, bodies.get(link), title, when) for link, title, when in todo]

@@ -80,7 +80,8 @@ def feed_page(body: bytes, headers: dict[str, str], fetched_at: datetime, feed_i
               language: str | None, always_relevant: bool
               ) -> tuple[Prepared | None, str | None]:
     """One page of a paged feed (``?paged=N``), parsed as the refresh parses feeds."""
-    parsed, articles = workers.parse_articles(body, headers, fetched_at, feed_id, language)
+    parsed, articles, _skipped = workers.parse_articles(body, headers, fetched_at, feed_id,
+                                                        language)
     if parsed.error:
         return None, parsed.error
     for article in articles:

@@ -79,8 +79,11 @@ def test_always_relevant_feed(lex):
         ("La police a arrêté trois personnes.", "fr", "fr"),
         ("The police said that the suspects were arrested on Monday.", None, "en"),
         ("Hun Sen to step down", None, "en"),
-        ("La police a arrêté trois personnes hier soir.", None, None),
-        ("Polisi menangkap tiga orang di Phnom Penh kemarin.", None, None),
+        ("La police a arrêté trois personnes hier soir.", None, "fr"),
+        ("Polisi menangkap tiga orang di Phnom Penh kemarin.", None, "id"),
+        ("Sin embargo, el gobierno de Camboya anunció nuevas medidas.", "en", "es"),
+        ("柬埔寨警方逮捕三人", None, "zh"),
+        ("Police arrested three.", "fr", "fr"),  # too short to overrule the feed
         ("The police said it was over.", "km", "en"),  # no Khmer script at all
         ("", None, None),
         ("12345 !!!", None, None),

@@ -53,7 +53,7 @@ CATEGORY_EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
     "unrest_protest": [
         ("en", "Garment workers went on strike over unpaid wages.", "strike"),
         ("en", "Police used tear gas to disperse the protesters.", "tear-gas"),
-        ("en", "The authorities launched a crack-down on dissent.", "crack-down"),
+        ("en", "Police launched a crack-down on the protesters.", "crack-down"),
         ("km", "កម្មករធ្វើកូដកម្មនៅមុខរោងចក្រ។", "strike"),
         ("km", "សមត្ថកិច្ចបានបង្ក្រាបបាតុកម្ម។", "crack-down"),
     ],
@@ -73,6 +73,7 @@ CATEGORY_EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "media_civil_society": [
         ("en", "The ministry revoked the outlet's licence.", "revoke"),
+        ("en", "The authorities launched a crack-down on dissent.", "crack-down"),
         ("en", "Journalists complained of harassment and censorship.", "harass"),
         ("en", "Rights groups warned about online surveillance.", "surveillance"),
         ("km", "ក្រសួងបានដកហូតអាជ្ញាប័ណ្ណរបស់វិទ្យុឯករាជ្យ។", "revoke"),
@@ -124,6 +125,7 @@ EXCLUSION_EXAMPLES: dict[str, dict[str, str]] = {
         "price war": "Telecom firms are locked in a price war.",
         "world war": "He was born after the Second World War.",
         "សង្គ្រាមលោក": "គាត់កើតក្រោយសង្គ្រាមលោកលើកទីពីរ។",
+        "សង្គ្រាមចិត្តសាស្ត្រ": "នោះជាសង្គ្រាមចិត្តសាស្ត្ររបស់ក្រុមក្បត់ជាតិ។",
     },
     "arrest": {
         "cardiac arrest": "The singer died of cardiac arrest.",
@@ -248,9 +250,12 @@ def test_inflections_regular_and_irregular(lex):
 
 def test_hyphen_space_and_closed_forms(lex):
     for form in ("crackdown", "crack-down", "crack down", "Crackdown"):
-        got = matches(lex, f"A {form} followed.")
-        assert [(m.term, m.matched) for m in got] == [("crack-down", form)], form
-    assert [m.matched for m in matches(lex, "Police cracked down on them.")] == ["cracked down"]
+        got = matches(lex, f"A {form} on protesters followed.")
+        assert [(m.term, m.matched) for m in got if m.term != "protester"] == [
+            ("crack-down", form)
+        ], form
+    got = matches(lex, "Police cracked down on the protest.")
+    assert [m.matched for m in got if m.term == "crack-down"] == ["cracked down"]
     assert terms_in(lex, "Three F-16 jets flew over.") >= {("security_military", "F-16")}
 
 

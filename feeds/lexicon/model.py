@@ -30,6 +30,42 @@ class Term:
     note: str = ""
     surface: tuple[str, ...] = ()  # every English form matched, generated at load
     exclusions: tuple[str, ...] = ()  # every exclusion phrase, with the term's forms
+    # context rules (English matches only; terms.py documents them), word lists expanded
+    requires: tuple[str, ...] = ()
+    veto: tuple[str, ...] = ()
+    near: int | None = None  # words either side the context is looked for; None: sentence
+    instead: tuple[Instead, ...] = ()
+    in_names: bool = False  # may match inside a capitalised proper name
+
+
+@dataclass(frozen=True)
+class Instead:
+    """A term whose ``requires`` fails counts for ``category`` when ``near`` is met."""
+
+    category: str
+    near: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A match of a ``when`` category near ``near`` words scores ``category`` as well."""
+
+    category: str
+    when: tuple[str, ...]
+    near: tuple[str, ...]
+    weight: float
+    label: str
+
+
+@dataclass(frozen=True)
+class FileRules:
+    """terms.toml's file-wide rules: pairs, the past, and page furniture."""
+
+    pairs: tuple[Pair, ...] = ()
+    past_markers: tuple[str, ...] = ()  # words that put a sentence in a past era
+    past_years: int = 5  # a year this many years before the article's is the past
+    past_factor: float = 1.0  # weight multiplier for a sentence about the past
+    furniture: tuple[str, ...] = ()  # regular expressions for lines that are not the article
 
 
 @dataclass(frozen=True)
@@ -88,6 +124,7 @@ class Place:
     province: str | None = None
     decisive: bool = True
     exclude: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()  # names in other scripts (world_names.toml): substrings
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,6 +138,7 @@ class Lexicons:
     honorifics: tuple[str, ...] = ()
     km_honorifics: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    rules: FileRules = FileRules()
     version: str = ""
     directory: Path | None = None
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from feeds.lexicon import Place
 from feeds.score.khmer import KhmerIndex
 from feeds.score.phrases import PhraseIndex, drop_excluded, select_longest
+from feeds.score.scripts import ScriptIndex
 from feeds.text import khmer_key
 
 PLACE = "place"
@@ -31,8 +32,12 @@ ALWAYS = "feed:always_relevant"
 KHMER_SCRIPT = "khmer-script"
 
 
-def register(index: PhraseIndex, khmer: KhmerIndex, places: list[Place]) -> None:
+def register(
+    index: PhraseIndex, khmer: KhmerIndex, places: list[Place], scripts: ScriptIndex
+) -> None:
     for ref, place in enumerate(places):
+        for name in place.scripts:
+            scripts.add(name, (PLACE, ref, None))
         for alias in (place.name, *place.aliases):
             index.add_phrase(alias, PLACE, ref)
         for phrase in place.exclude:

@@ -37,6 +37,12 @@ ENV_DB = "CAMBODIA_RISK_DB"
 ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
 
 
+def database_url() -> str:
+    """The database URL every reader uses when none is given: $CAMBODIA_RISK_DB, else the
+    default SQLite file (an empty variable counts as unset)."""
+    return os.environ.get(ENV_DB) or DEFAULT_DB_URL
+
+
 def lexicon_dir() -> Path:
     """The lexicon folder every reader uses: $CAMBODIA_RISK_LEXICONS, else LEXICON_DIR.
 

@@ -5,7 +5,7 @@ Stable API::
     build_dataset(db_url, *, n_articles=120, hostile_title=True) -> None
 
 It migrates an empty database (SQLite file or PostgreSQL) with ``feeds.store.migrate``
-and fills it with plain inserts against ``feeds.schema``, writing the same rows the
+and fills it with plain inserts against ``feeds.store.schema``, writing the same rows the
 scorer's store step writes (so it does not depend on the store's write API). The
 result is deterministic:
 the same arguments give the same rows, ids and dates, whatever day the tests run.
@@ -55,15 +55,6 @@ FEEDS = ("Khmer Times", "Phnom Penh Post", "CamboJA News", "Kiripost")
 HEALTHY_FEEDS = FEEDS[:2]
 FAILING_FEED = FEEDS[2]
 NEW_FEED = FEEDS[3]
-CATEGORIES = (
-    "security_military",
-    "sanctions_trade",
-    "arrests_legal",
-    "unrest_protest",
-    "political_crisis",
-    "land_labour",
-    "media_civil_society",
-)
 LEXICON_VERSION = "fixture-1"
 RISK_PER_POINT = 8.0
 

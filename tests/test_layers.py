@@ -24,14 +24,12 @@ LAYERS = {
     "lexicon": 1,
     "score": 2,
     "store": 2,
-    "schema": 2,  # old address of feeds.store.schema, until the dashboard moves
-    "export": 2,  # likewise for feeds.store.export
     "ingest": 3,
     "demo": 4,
     "rescore": 4,
     "cli": 5,
 }
-SAME_LAYER_GROUPS = {"schema": "store", "export": "store"}
+SAME_LAYER_GROUPS: dict[str, str] = {}
 
 
 def _modules() -> dict[str, Path]:

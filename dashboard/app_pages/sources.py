@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import charts, data, present, series, sidebar
 
-ctx = ui.context()
+ctx = sidebar.context()
 f, url, version = ctx.filters, ctx.url, ctx.version
 
 st.title("Sources")
-st.caption(ui.window_caption(ctx))
+st.caption(ctx.caption())
 
 # Plain words, coloured by a Styler: emoji would need an emoji font (Debian's Chromium
 # has none and draws empty boxes), and grid cells cannot show Streamlit's icons.
@@ -37,8 +37,8 @@ def _status_colour(value) -> str:
 
 # --- feed health ---------------------------------------------------------------------------
 st.subheader("Feed health")
-data = ui.sources_data(url, version, f, 30)
-health = data["health"]
+found = data.sources_data(url, version, f, 30)
+health = found["health"]
 if health.empty:
     st.caption("No feeds are configured in this database.")
 else:
@@ -51,7 +51,7 @@ else:
     st.dataframe(
         view.style.map(_status_colour, subset=["status"]),
         hide_index=True,
-        placeholder=ui.PLACEHOLDER,
+        placeholder=present.PLACEHOLDER,
         width="stretch",
         column_order=[
             "name",
@@ -97,7 +97,7 @@ else:
 
 # --- refresh runs ------------------------------------------------------------------------
 st.subheader("Recent runs")
-runs = data["runs"]
+runs = found["runs"]
 if runs.empty:
     st.caption("No refresh, demo load or rescore has run yet.")
 else:
@@ -108,9 +108,9 @@ else:
             "they were interrupted (killed or crashed)."
         )
     st.dataframe(
-        queries.runs_for_display(runs),
+        series.runs_for_display(runs),
         hide_index=True,
-        placeholder=ui.PLACEHOLDER,
+        placeholder=present.PLACEHOLDER,
         width="stretch",
         column_config={
             "id": st.column_config.NumberColumn("Run"),
@@ -137,15 +137,15 @@ else:
 
 # --- by source -------------------------------------------------------------------------------
 st.subheader("Risk and sentiment by source")
-stats = data["stats"]
+stats = found["stats"]
 if stats.empty:
     st.caption("No matching articles in this window.")
 else:
-    ui.chart("source_comparison_chart", stats)
+    present.chart(charts.source_comparison_chart, stats)
     st.dataframe(
         stats,
         hide_index=True,
-        placeholder=ui.PLACEHOLDER,
+        placeholder=present.PLACEHOLDER,
         width="stretch",
         column_config={
             "source": st.column_config.TextColumn("Source"),

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import charts, data, present, series, sidebar
 from dashboard.evidence import escape_markdown
 from dashboard.filters import to_params
 
-ctx = ui.context()
+ctx = sidebar.context()
 f, url, version = ctx.filters, ctx.url, ctx.version
 
 st.title("Actors")
-st.caption(ui.window_caption(ctx))
+st.caption(ctx.caption())
 
-data = ui.actors_data(url, version, f)
-ranking = data["ranking"]
+found = data.actors_data(url, version, f)
+ranking = found["ranking"]
 if ranking.empty:
     st.info(
         "No listed actor is mentioned by the articles matching these filters.",
@@ -31,7 +31,7 @@ TABLE_ROWS = 18  # rows the ranking table shows before it scrolls (about the cha
 left, right = st.columns([1, 1])
 with left:
     st.markdown("**Actors by articles** (colour: mean sentence sentiment)")
-    ui.chart("top_actors_chart", ranking.head(CHART_ACTORS))
+    present.chart(charts.top_actors_chart, ranking.head(CHART_ACTORS))
 with right:
     st.markdown(f"**Ranking** ({len(ranking):,} actors)")
     # Pixel widths that add up to the half-page column, so every column is in view;
@@ -39,9 +39,9 @@ with right:
     st.dataframe(
         ranking,
         hide_index=True,
-        placeholder=ui.PLACEHOLDER,
+        placeholder=present.PLACEHOLDER,
         width="stretch",
-        height=ui.table_height(len(ranking), TABLE_ROWS),
+        height=present.table_height(len(ranking), TABLE_ROWS),
         column_order=["actor", "articles", "sentiment", "negative_articles", "mentions"],
         column_config={
             "actor": st.column_config.TextColumn("Actor", width=150),
@@ -73,18 +73,18 @@ if focus and focus not in options:
         options.append(focus)
     else:
         st.caption(f"Ignored focus={escape_markdown(focus[:60])}: not a known actor.")
-        ui.set_page_param("focus", None)
+        sidebar.set_page_param("focus", None)
         focus = None
 st.session_state["actor_focus"] = focus or options[0]
 
 
 def _on_focus() -> None:
-    ui.set_page_param("focus", st.session_state.get("actor_focus"))
+    sidebar.set_page_param("focus", st.session_state.get("actor_focus"))
 
 
 st.subheader("Timeline")
 chosen = st.selectbox("Actor", options, key="actor_focus", on_change=_on_focus)
-timeline = ui.actor_timeline(url, version, f, chosen)
+timeline = data.actor_timeline(url, version, f, chosen)
 if timeline.empty:
     st.caption("No matching articles mention this actor in the window.")
 else:
@@ -95,16 +95,16 @@ else:
         "mean sentiment of the sentences that mention them"
     )
     if weekly:
-        ui.chart(
-            "actor_timeline_chart",
-            queries.timeline_weekly(timeline),
+        present.chart(
+            charts.actor_timeline_chart,
+            series.timeline_weekly(timeline),
             granularity="weekly",
-            x_domain=(queries.week_start(f.start), queries.week_start(f.end)),
+            x_domain=(series.week_start(f.start), series.week_start(f.end)),
         )
     else:
-        ui.chart("actor_timeline_chart", timeline, x_domain=(f.start, f.end))
+        present.chart(charts.actor_timeline_chart, timeline, x_domain=(f.start, f.end))
 st.page_link(
-    "pages/articles.py",
+    "app_pages/articles.py",
     label=escape_markdown(f"Articles mentioning {chosen}"),
     icon=":material/article:",
     query_params=to_params(f.with_(actors=(chosen,))),
@@ -114,11 +114,11 @@ st.page_link(
 st.subheader("Co-mentions")
 top_n = st.slider("Actors in the matrix", 3, 25, min(12, len(ranking)), key="actor_top_n")
 top = tuple(ranking.head(top_n)["actor"])
-pairs = ui.comentions(url, version, f, top)
+pairs = data.comentions(url, version, f, top)
 if pairs.empty:
     st.caption("These actors are never mentioned in the same article in this window.")
 else:
-    ui.chart("comention_heatmap", pairs, order=list(top))
+    present.chart(charts.comention_heatmap, pairs, order=list(top))
     st.caption(
         "Each cell: matching articles that mention both actors. The grey diagonal pairs "
         "an actor with itself (its own article count is in the ranking above)."
@@ -130,14 +130,14 @@ st.caption(
     "Capitalised names the scorer found that are not in the actor list. Add the "
     "ones that matter to the actor file and run `cambodia-risk rescore`."
 )
-cands = data["candidates"]
+cands = found["candidates"]
 if cands.empty:
     st.caption("No unlisted names in this window.")
 else:
     st.dataframe(
         cands,
         hide_index=True,
-        placeholder=ui.PLACEHOLDER,
+        placeholder=present.PLACEHOLDER,
         width="stretch",
         column_config={
             "name": st.column_config.TextColumn("Name"),

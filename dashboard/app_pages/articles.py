@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, ui
+from dashboard import charts, data, present, queries, sidebar
 from dashboard.evidence import (
     build_evidence,
     escape_markdown,
@@ -20,14 +20,14 @@ from dashboard.evidence import (
 
 MAX_ID = 2**31 - 1  # articles.id is an INTEGER column
 
-ctx = ui.context()
+ctx = sidebar.context()
 f, url, version = ctx.filters, ctx.url, ctx.version
 
 st.title("Articles")
-st.caption(ui.window_caption(ctx))
+st.caption(ctx.caption())
 
-data = ui.articles_data(url, version, f, queries.ARTICLE_LIMIT)
-total, table = data["total"], data["table"]
+found = data.articles_data(url, version, f, queries.ARTICLE_LIMIT)
+total, table = found["total"], found["table"]
 
 if total > len(table):
     st.markdown(
@@ -50,13 +50,14 @@ if raw_article:
             raise ValueError
     except ValueError:
         st.caption(f"Ignored article={escape_markdown(raw_article[:30])}: not an article id.")
-        ui.set_page_param("article", None)
+        sidebar.set_page_param("article", None)
         article_id = None
 
 
 # One table widget per filter set: a new filter set starts with a fresh selection rather
 # than a stale row index from the previous table.
-table_key = "articles_" + hashlib.sha1(repr(ui.current_filter_key(f)).encode()).hexdigest()[:12]
+filter_key = repr(sidebar.current_filter_key(f)).encode()
+table_key = "articles_" + hashlib.sha1(filter_key).hexdigest()[:12]
 
 
 def _on_select() -> None:
@@ -64,9 +65,9 @@ def _on_select() -> None:
     rows = list(getattr(getattr(state, "selection", None), "rows", None) or [])
     known = st.session_state.get("_articles_ids") or []
     if rows and 0 <= rows[0] < len(known):
-        ui.set_page_param("article", str(known[rows[0]]))
+        sidebar.set_page_param("article", str(known[rows[0]]))
     else:
-        ui.set_page_param("article", None)
+        sidebar.set_page_param("article", None)
 
 
 if table.empty:
@@ -100,7 +101,7 @@ else:
         hide_index=True,
         width="stretch",
         height=460 if len(view) > 12 else "auto",
-        placeholder=ui.PLACEHOLDER,
+        placeholder=present.PLACEHOLDER,
         column_config={
             "published": st.column_config.DatetimeColumn(
                 "Published (UTC)", format="YYYY-MM-DD HH:mm"
@@ -127,7 +128,7 @@ else:
 if article_id is None:
     st.stop()
 
-detail = ui.article_detail(url, version, article_id)
+detail = data.article_detail(url, version, article_id)
 if detail is None:
     st.warning(
         f"Article {article_id} does not exist or is not a relevant article.", icon=":material/help:"
@@ -151,9 +152,9 @@ else:
     st.caption("The stored link is not an http(s) address, so it is not linked.")
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Risk score", ui.fmt_num(detail["risk_score"]))
-m2.metric("Sentiment", ui.fmt_num(detail["sentiment"], 3))
-m3.metric("Negative sentences", ui.fmt_pct(detail.get("sentiment_neg")))
+m1.metric("Risk score", present.fmt_num(detail["risk_score"]))
+m2.metric("Sentiment", present.fmt_num(detail["sentiment"], 3))
+m3.metric("Negative sentences", present.fmt_pct(detail.get("sentiment_neg")))
 m4.metric("Sentences", detail.get("sentence_count") or "–")
 
 cats = detail["categories"]
@@ -164,10 +165,10 @@ with left:
         st.caption("No risk terms matched: the risk score comes from nothing else.")
     else:
         breakdown = cats.assign(label=[ctx.label(c) for c in cats["category"]])
-        ui.chart("score_breakdown_chart", breakdown)
+        present.chart(charts.score_breakdown_chart, breakdown)
         st.caption(
             f"Category points sum the weights of their matched terms; the risk "
-            f"score ({ui.fmt_num(detail['risk_score'])}) scales their total to "
+            f"score ({present.fmt_num(detail['risk_score'])}) scales their total to "
             "0–100."
         )
 with right:
@@ -180,7 +181,7 @@ with right:
             detail["actors"],
             hide_index=True,
             width="stretch",
-            placeholder=ui.PLACEHOLDER,
+            placeholder=present.PLACEHOLDER,
             column_config={
                 "actor": st.column_config.TextColumn("Actor"),
                 "mentions": st.column_config.NumberColumn("Mentions"),
@@ -197,7 +198,7 @@ evidence, unplaced = build_evidence(
     detail["terms"],
     detail["mentions"],
     sentences=sentences,
-    sentence_sentiment=ui.sentence_sentiment_fn(detail.get("language")),
+    sentence_sentiment=data.sentence_sentiment_fn(detail.get("language")),
 )
 st.markdown("**Sentences**  " + legend_markdown())
 st.caption(
@@ -242,4 +243,4 @@ if unplaced:
     )
 
 with st.expander("All term matches"):
-    st.dataframe(detail["terms"], hide_index=True, placeholder=ui.PLACEHOLDER, width="stretch")
+    st.dataframe(detail["terms"], hide_index=True, placeholder=present.PLACEHOLDER, width="stretch")

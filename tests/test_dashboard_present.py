@@ -1,18 +1,16 @@
-"""``dashboard.ui`` helpers that need no running app, and checks over the dashboard's
-own source files."""
+"""``dashboard.present`` helpers that need no running app, and checks over the
+dashboard's own source files."""
 
 from __future__ import annotations
 
 import re
-import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from dashboard import charts, ui
+from dashboard import charts, present
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD_FILES = sorted((ROOT / "dashboard").rglob("*.py")) + sorted(
@@ -31,13 +29,15 @@ RUN_END = datetime(2024, 6, 30, 6, 0, 37)
 
 
 def test_freshness_line_is_plain_text_with_a_clean_time():
-    line = ui.freshness_line({"finished_at": RUN_END, "kind": "refresh", "data_kind": "refresh"})
+    line = present.freshness_line(
+        {"finished_at": RUN_END, "kind": "refresh", "data_kind": "refresh"}
+    )
     assert line == "Data as of 2024-06-30 06:00 UTC"
     assert "\u2060" not in line and "\\" not in line
 
 
 def test_freshness_line_after_a_rescore_of_demo_data():
-    line = ui.freshness_line(
+    line = present.freshness_line(
         {"finished_at": RUN_END, "kind": "rescore", "data_kind": "demo", "latest_kind": "rescore"}
     )
     assert line == "Data as of 2024-06-30 06:00 UTC (rescored) · demo data"
@@ -45,7 +45,7 @@ def test_freshness_line_after_a_rescore_of_demo_data():
 
 def test_freshness_line_refresh_after_demo_is_not_demo():
     info = {"finished_at": RUN_END, "kind": "refresh", "data_kind": "refresh"}
-    assert "demo" not in ui.freshness_line({**info, "latest_kind": "refresh"})
+    assert "demo" not in present.freshness_line({**info, "latest_kind": "refresh"})
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_freshness_line_refresh_after_demo_is_not_demo():
     ],
 )
 def test_freshness_line_names_the_running_kind(kind, words):
-    line = ui.freshness_line(
+    line = present.freshness_line(
         {
             "finished_at": RUN_END,
             "kind": "refresh",
@@ -73,47 +73,16 @@ def test_freshness_line_names_the_running_kind(kind, words):
 
 
 def test_freshness_line_without_any_run():
-    assert ui.freshness_line({"finished_at": None}) == "No finished refresh yet"
-
-
-# --- category labels -------------------------------------------------------------------
-
-
-def test_category_labels_read_only_the_labels(monkeypatch, tmp_path):
-    """No lexicon compile: the labels come straight from terms.toml (and follow edits)."""
-    terms = tmp_path / "terms.toml"
-    terms.write_text(
-        '[categories.unrest_protest]\nlabel = "Unrest"\nterms = ["protest"]\n'
-        "[categories.other]\nweight = 2\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(ui.config, "LEXICON_DIR", tmp_path)
-    monkeypatch.setitem(sys.modules, "feeds.lexicon", None)  # importing it would fail
-    assert ui.category_labels() == {"unrest_protest": "Unrest"}
-    time.sleep(0.01)
-    terms.write_text('[categories.unrest_protest]\nlabel = "Protest"\n', encoding="utf-8")
-    assert ui.category_labels() == {"unrest_protest": "Protest"}
-    terms.write_text("not toml [", encoding="utf-8")
-    assert ui.category_labels() == {}
-    terms.unlink()
-    assert ui.category_labels() == {}
-
-
-def test_category_labels_of_the_project_lexicon_are_fast():
-    ui._labels_from.cache_clear()
-    started = time.perf_counter()
-    labels = ui.category_labels()
-    assert time.perf_counter() - started < 0.2
-    assert labels and all(isinstance(v, str) and v for v in labels.values())
+    assert present.freshness_line({"finished_at": None}) == "No finished refresh yet"
 
 
 # --- tables and charts ----------------------------------------------------------------
 
 
 def test_table_height_fits_the_rows():
-    assert ui.table_height(3, 18) == 4 * ui.TABLE_ROW_PX + 3
-    assert ui.table_height(100, 18) == 19 * ui.TABLE_ROW_PX + 3
-    assert ui.table_height(0, 18) == 2 * ui.TABLE_ROW_PX + 3
+    assert present.table_height(3, 18) == 4 * present.TABLE_ROW_PX + 3
+    assert present.table_height(100, 18) == 19 * present.TABLE_ROW_PX + 3
+    assert present.table_height(0, 18) == 2 * present.TABLE_ROW_PX + 3
 
 
 def test_cached_chart_spec_skips_validation_but_is_valid():
@@ -125,8 +94,9 @@ def test_cached_chart_spec_skips_validation_but_is_valid():
             "sentiment": [0.2, -0.4],
         }
     )
-    fn = getattr(ui._chart_spec, "__wrapped__", ui._chart_spec)
-    spec = fn("actor_timeline_chart", df, (("x_domain", ("2024-06-01", "2024-06-03")),))
+    spec = present.chart_spec(
+        charts.actor_timeline_chart, df, x_domain=("2024-06-01", "2024-06-03")
+    )
     validated = charts.actor_timeline_chart(df, x_domain=("2024-06-01", "2024-06-03")).to_dict()
     validated.get("config", {}).pop("view", None)
     if not validated.get("config", True):
@@ -176,3 +146,34 @@ def test_streamlit_config_is_valid_and_leaves_the_address_to_the_cli():
     assert raw["browser"]["gatherUsageStats"] is False
     assert raw["server"]["enableXsrfProtection"] is True
     assert raw["client"]["showErrorDetails"] in ("type", "none", False)
+
+
+# --- caches -------------------------------------------------------------------------------
+
+
+def test_every_streamlit_cache_of_the_dashboard_is_bounded():
+    """A long-running server must not grow without limit: every ``st.cache_*`` has
+    ``max_entries`` (and the data caches a ``ttl``); the one process-wide cache (the
+    lexicons) has a ``maxsize``."""
+    import importlib
+    import pkgutil
+
+    from streamlit.runtime.caching.cache_utils import CachedFunc
+
+    import dashboard
+
+    found = []
+    for info in pkgutil.walk_packages(dashboard.__path__, "dashboard."):
+        if info.name in ("dashboard.app",) or ".app_pages" in info.name:
+            continue  # scripts, not modules: they only call the cached functions
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if isinstance(obj, CachedFunc) and obj.__module__ == module.__name__:
+                found.append(f"{info.name}.{name}")
+                assert obj._info.max_entries, name
+                if "cache_data" in type(obj._info).__module__:
+                    assert obj._info.ttl, name
+    assert len(found) >= 12, found
+    from dashboard import data
+
+    assert data._load_lexicons.cache_info().maxsize == 2

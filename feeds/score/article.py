@@ -157,7 +157,8 @@ def score_article(
     vetoed: list[TermMatch] = []
     mentions: list[ActorMention] = []
     known: list[tuple[int, int]] = []  # spans of everything matched, for unlisted names
-    evidence = _relevance.Evidence()
+    evidence = _relevance.Evidence(joined, starts, 1 if has_title else 0)
+    outlets: list[tuple[int, int]] = []  # media actors' spans: who published, not the subject
     add_evidence = evidence.add
     resolver = _actors.ActorResolver(comp.actors, comp.honorifics)
     extend = resolver.honorifics.extend
@@ -204,9 +205,16 @@ def score_article(
                     )
                 )
                 known.append((start, end))
-                if actor.cambodian:
+                if actor.type == "media":
+                    outlets.append((start, end))
+                elif actor.cambodian:
                     add_evidence(
-                        joined[start:end].lower(), actor.name, actor.decisive and not acronym
+                        joined[start:end].lower(),
+                        actor.name,
+                        actor.decisive and not acronym,
+                        si,
+                        start,
+                        end,
                     )
             else:
                 for mention, ref, acronym in resolver.sentence(
@@ -215,9 +223,16 @@ def score_article(
                     mentions.append(mention)
                     known.append((base + mention.start, base + mention.end))
                     actor = actors[ref]
-                    if actor.cambodian:
+                    if actor.type == "media":
+                        outlets.append((base + mention.start, base + mention.end))
+                    elif actor.cambodian:
                         add_evidence(
-                            mention.alias.lower(), actor.name, actor.decisive and not acronym
+                            mention.alias.lower(),
+                            actor.name,
+                            actor.decisive and not acronym,
+                            si,
+                            base + mention.start,
+                            base + mention.end,
                         )
         cands = by_kind.get(PLACE)
         if cands:
@@ -225,8 +240,17 @@ def score_article(
                 cands = _relevance.places_in(by_kind)
             for start, end, ref, _i, acronym in cands:
                 place = places[ref]
-                add_evidence(joined[start:end].lower(), place.name, place.decisive and not acronym)
                 known.append((start, end))
+                if any(a <= start and end <= b for a, b in outlets):
+                    continue  # "Phnom Penh" in "Phnom Penh Post": the publisher, not the subject
+                add_evidence(
+                    joined[start:end].lower(),
+                    place.name,
+                    place.decisive and not acronym,
+                    si,
+                    start,
+                    end,
+                )
 
     if always_relevant:
         relevant, relevance_terms = True, [_relevance.ALWAYS]

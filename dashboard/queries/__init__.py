@@ -44,6 +44,7 @@ from dashboard.queries.common import (
 from dashboard.queries.overview import (
     alerts,
     category_daily,
+    coverage,
     daily_stats,
 )
 from dashboard.queries.sources import (
@@ -77,6 +78,7 @@ __all__ = [
     "freshness",
     "known_values",
     "window_languages",
+    "coverage",
     "daily_stats",
     "category_daily",
     "alerts",

@@ -163,3 +163,19 @@ def test_page_furniture_is_not_scored(lex):
     assert s.sentence_count == 5
     titled = scored(lex, text, title="Dengue cases rise")
     assert titled.furniture == [2, 3, 4, 5]
+
+
+# --- reported categories --------------------------------------------------------------
+
+
+def test_a_lone_passing_term_is_evidence_but_not_a_reported_category(lex):
+    filler = " ".join(f"Paragraph {n} is about the new rice mill and its owners." for n in range(4))
+    text = f"The rice mill opened in Battambang on Monday. {filler} A soldier attended."
+    s = scored(lex, text, title="Rice mill opens")
+    assert ("security_military", "soldier") in cats(s)  # still shown as evidence
+    assert "security_military" not in s.category_points and s.risk_score == 0
+    # in the title, or with enough points, it is reported
+    s = scored(lex, text, title="Soldier opens rice mill")
+    assert "security_military" in s.category_points
+    s = scored(lex, text + " Troops clashed with smugglers and opened fire.", title="Rice mill")
+    assert "security_military" in s.category_points

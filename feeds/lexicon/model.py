@@ -66,6 +66,8 @@ class FileRules:
     past_years: int = 5  # a year this many years before the article's is the past
     past_factor: float = 1.0  # weight multiplier for a sentence about the past
     furniture: tuple[str, ...] = ()  # regular expressions for lines that are not the article
+    report_points: float = 0.0  # a category is reported with this many points ...
+    report_lead: int = 0  # ... or a match in the title or this many first body sentences
 
 
 @dataclass(frozen=True)

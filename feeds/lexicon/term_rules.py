@@ -105,7 +105,18 @@ def file_rules(raw: dict, words: dict, categories: set[str]) -> FileRules:
             re.compile(pattern)
         except re.error as exc:
             raise where.error("lines", f"{pattern!r} is not a regular expression: {exc}") from None
+    reported = raw.get("reported", {})
+    where = f.Where(FILE, "[reported]")
+    f.check_fields(where, reported, {"points", "lead"}, ())
+    points = reported.get("points", 0.0)
+    lead = reported.get("lead", 0)
+    if isinstance(points, bool) or not isinstance(points, int | float) or points < 0:
+        raise where.error("points", f"must be a number >= 0, got {points!r}")
+    if isinstance(lead, bool) or not isinstance(lead, int) or lead < 0:
+        raise where.error("lead", f"must be a whole number of sentences, got {lead!r}")
     return FileRules(
+        report_points=float(points),
+        report_lead=lead,
         pairs=tuple(pairs),
         past_markers=expand(where, "markers", f.strings(where, past, "markers"), words),
         past_years=years,
@@ -115,9 +126,9 @@ def file_rules(raw: dict, words: dict, categories: set[str]) -> FileRules:
 
 
 def check_top_level(raw: dict) -> None:
-    extra = sorted(set(raw) - {"categories", "words", "pairs", "past", "furniture"})
+    extra = sorted(set(raw) - {"categories", "words", "pairs", "past", "furniture", "reported"})
     if extra:
         raise LexiconError(
             f"{FILE}: unknown top-level key {extra[0]!r} (expected [categories.<id>], "
-            "[words], [[pairs]], [past] or [furniture])"
+            "[words], [[pairs]], [past], [furniture] or [reported])"
         )

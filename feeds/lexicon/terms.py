@@ -59,6 +59,15 @@ prefix ("protest*" also finds "protesters"); ``"@name"`` stands for a list of th
     lines = ["^(read more|related)\\b"]  # matched case-insensitively against a line
                                     # of the text); also link-only and byline lines
 
+A category is *reported* by an article, and counts for its risk and on the dashboard,
+when its terms earn enough points or one of them stands in the title or the lead; a
+lone passing mention deep in a long article stays in the evidence with its weight, but
+adds nothing::
+
+    [reported]
+    points = 4.0                    # category points that make it reported anywhere
+    lead = 1                        # or a match in the title or the first body sentence
+
 Every rule that fires is named in the match's ``rule`` (``"requires: protest"``,
 ``"instead: media_civil_society near journalists"``, ``"past: Khmer Rouge"``), and a match
 that a rule stopped is kept as a vetoed match with weight 0, so the evidence view shows

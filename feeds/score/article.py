@@ -262,6 +262,10 @@ def score_article(
     summary = summarise(compounds) if compounds else None
     sentiment = summary[0] if summary else None
     points = category_points(term_matches)
+    if rules.report_points:
+        lead = (1 if has_title else 0) + rules.report_lead
+        in_lead = {m.category for m in term_matches if m.sentence_index < lead}
+        points = {c: p for c, p in points.items() if p >= rules.report_points or c in in_lead}
     return ArticleScore(
         relevant=relevant,
         relevance_terms=relevance_terms,

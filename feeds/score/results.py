@@ -45,6 +45,8 @@ class ArticleScore:
     sentiment_neu: float | None
     sentence_count: int
     risk_score: float | None  # 0..100; None = not scored (a language without term lists)
+    # the categories the article reports (terms.toml's [reported]) and their points;
+    # term_matches may hold matches of other categories, shown as evidence only
     category_points: dict[str, float] = field(default_factory=dict)
     term_matches: list[TermMatch] = field(default_factory=list)
     actor_mentions: list[ActorMention] = field(default_factory=list)

@@ -179,3 +179,25 @@ def test_a_lone_passing_term_is_evidence_but_not_a_reported_category(lex):
     assert "security_military" in s.category_points
     s = scored(lex, text + " Troops clashed with smugglers and opened fire.", title="Rice mill")
     assert "security_military" in s.category_points
+
+
+def test_workers_protest_also_scores_labour(lex):
+    s = scored(lex, "Hundreds of factory workers held a protest over their pay on Monday.")
+    labour = [m for m in s.term_matches if m.category == "land_labour"]
+    assert labour and labour[0].rule.startswith("pair: workers' protest")
+    s = scored(lex, "Students held a protest outside the ministry on Monday.")
+    assert "land_labour" not in {m.category for m in s.term_matches}
+
+
+def test_blocking_needs_something_online(lex):
+    s = scored(lex, "The ministry blocked 15 independent news sites before the vote.")
+    assert ("media_civil_society", "block") in cats(s)
+    s = scored(lex, "Police blocked the road to the airport.")
+    assert ("media_civil_society", "block") not in cats(s)
+
+
+def test_harassing_the_opposition_is_political(lex):
+    s = scored(lex, "Officials harassed opposition party members in Kampot.")
+    assert {m.category for m in s.term_matches if m.term == "harass"} == {"political_crisis"}
+    s = scored(lex, "Officials harassed journalists in Kampot.")
+    assert {m.category for m in s.term_matches if m.term == "harass"} == {"media_civil_society"}

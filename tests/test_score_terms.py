@@ -121,6 +121,9 @@ EXCLUSION_EXAMPLES: dict[str, dict[str, str]] = {
     },
     "explosion": {"ផ្ទុះជំងឺ": "មានការផ្ទុះជំងឺគ្រុនឈាមនៅភូមិ។"},
     "weapon": {"អាវុធហត្ថ": "កងរាជអាវុធហត្ថបានចូលរួមពិធី។"},
+    "crack-down": {
+        "បង្ការបង្ក្រាប": "នាយកដ្ឋានបង្ការបង្ក្រាបបទល្មើសបានប្រជុំ។",
+    },
     "war": {
         "price war": "Telecom firms are locked in a price war.",
         "world war": "He was born after the Second World War.",

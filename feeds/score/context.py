@@ -87,9 +87,13 @@ class Words:
         for phrase, head in self.phrases:
             if head not in found:
                 continue
+            prefix = phrase.endswith("*")
+            phrase = phrase.rstrip("*")
             for i in _occurrences(low, phrase):
                 after = low[i + len(phrase) : i + len(phrase) + 1]
-                if (i and low[i - 1].isalnum()) or after.isalnum() or start <= i < end:
+                if (i and low[i - 1].isalnum()) or (after.isalnum() and not prefix):
+                    continue
+                if start <= i < end:
                     continue
                 gap = low[i + len(phrase) : start] if i < start else low[end:i]
                 if near is None or len(gap.split()) <= near:

@@ -201,3 +201,10 @@ def test_harassing_the_opposition_is_political(lex):
     assert {m.category for m in s.term_matches if m.term == "harass"} == {"political_crisis"}
     s = scored(lex, "Officials harassed journalists in Kampot.")
     assert {m.category for m in s.term_matches if m.term == "harass"} == {"media_civil_society"}
+
+
+def test_a_past_reference_in_the_lead_does_not_make_a_current_story(lex):
+    s = scored(lex, "Khmer Rouge soldiers killed thousands here. The museum reopened on Monday.",
+               title="Museum reopens")
+    assert ("security_military", "kill") in cats(s)
+    assert "security_military" not in s.category_points

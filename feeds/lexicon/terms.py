@@ -67,6 +67,7 @@ adds nothing::
     [reported]
     points = 4.0                    # category points that make it reported anywhere
     lead = 1                        # or a match in the title or the first body sentence
+                                    # (not one discounted as the past)
 
 Every rule that fires is named in the match's ``rule`` (``"requires: protest"``,
 ``"instead: media_civil_society near journalists"``, ``"past: Khmer Rouge"``), and a match

@@ -264,7 +264,10 @@ def score_article(
     points = category_points(term_matches)
     if rules.report_points:
         lead = (1 if has_title else 0) + rules.report_lead
-        in_lead = {m.category for m in term_matches if m.sentence_index < lead}
+        # a historical reference in the lead does not make a current story of it
+        in_lead = {
+            m.category for m in term_matches if m.sentence_index < lead and "past:" not in m.rule
+        }
         points = {c: p for c, p in points.items() if p >= rules.report_points or c in in_lead}
     return ArticleScore(
         relevant=relevant,

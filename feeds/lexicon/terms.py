@@ -65,7 +65,7 @@ lone passing mention deep in a long article stays in the evidence with its weigh
 adds nothing::
 
     [reported]
-    points = 4.0                    # category points that make it reported anywhere
+    points = 4.5                    # category points that make it reported anywhere
     lead = 1                        # or a match in the title or the first body sentence
                                     # (not one discounted as the past)
 

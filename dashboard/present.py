@@ -109,9 +109,11 @@ def coverage_note(cov: dict) -> str | None:
         )
     undated = cov.get("undated") or 0
     if undated:
+        many = undated != 1
         parts.append(
-            f"{undated} article{'s have' if undated != 1 else ' has'} no publication date "
-            "(their fetch time stands in): they are left out of the trends and alerts."
+            f"{undated} article{'s have' if many else ' has'} no publication date "
+            f"({'their' if many else 'its'} fetch time stands in): "
+            f"{'they are' if many else 'it is'} left out of the trends and alerts."
         )
     return " ".join(parts) or None
 

@@ -592,5 +592,5 @@ def test_coverage_counts_unscored_and_undated(edited):
 
     note = coverage_note(cov)
     assert "1 relevant article could not be scored" in note and "(fr 1)" in note
-    assert "1 article has no publication date" in note
+    assert "1 article has no publication date (its fetch time stands in): it is left" in note
     assert coverage_note({"undated": 0, "unscored": {}}) is None

@@ -208,3 +208,9 @@ def test_a_past_reference_in_the_lead_does_not_make_a_current_story(lex):
                title="Museum reopens")
     assert ("security_military", "kill") in cats(s)
     assert "security_military" not in s.category_points
+
+
+def test_a_party_activist_arrested_is_not_civil_society(lex):
+    s = scored(lex, "Police arrested three opposition party activists in Kampong Cham.")
+    assert "media_civil_society" not in {m.category for m in s.term_matches}
+    assert ("arrests_legal", "arrest") in cats(s)

@@ -55,6 +55,7 @@ class Pair:
     near: tuple[str, ...]
     weight: float
     label: str
+    veto: tuple[str, ...] = ()  # words in the sentence that stop the pair
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def file_rules(raw: dict, words: dict, categories: set[str]) -> FileRules:
     pairs = []
     for n, item in enumerate(raw.get("pairs", []), start=1):
         where = f.Where(FILE, f"pair #{n}")
-        f.check_fields(where, item, {"category", "when", "near", "weight", "label"},
+        f.check_fields(where, item, {"category", "when", "near", "weight", "label", "veto"},
                        ("category", "when", "near", "weight"))
         cat = f.string(where, item, "category")
         when = f.strings(where, item, "when")
@@ -86,7 +86,8 @@ def file_rules(raw: dict, words: dict, categories: set[str]) -> FileRules:
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
             raise where.error("weight", f"must be a positive number, got {weight!r}")
         pairs.append(Pair(cat, when, expand(where, "near", f.strings(where, item, "near"), words),
-                          float(weight), f.string(where, item, "label", f"pair: {cat}")))
+                          float(weight), f.string(where, item, "label", f"pair: {cat}"),
+                          expand(where, "veto", f.strings(where, item, "veto"), words)))
     past = raw.get("past", {})
     where = f.Where(FILE, "[past]")
     f.check_fields(where, past, {"markers", "years", "factor"}, ())

@@ -47,6 +47,7 @@ prefix ("protest*" also finds "protesters"); ``"@name"`` stands for a list of th
     category = "media_civil_society"    # sentence with ``near`` words also scores
     when = ["arrests_legal"]            # ``category``, with this weight
     near = ["journalist", "reporter", "activist"]
+    veto = ["@party_politics"]          # optional: words that stop the pair
     weight = 2.5
     label = "journalist or activist arrested"
 

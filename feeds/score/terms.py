@@ -14,7 +14,7 @@ from datetime import date
 
 from feeds.lexicon import Term
 from feeds.lexicon.model import FileRules
-from feeds.score.context import judge, pair_fires, past_reference
+from feeds.score.context import judge, pair_fires, past_reference, words
 from feeds.score.khmer import KhmerIndex
 from feeds.score.phrases import PhraseIndex, drop_excluded, select_longest
 from feeds.score.results import TermMatch
@@ -82,7 +82,7 @@ def resolve(
         if trigger is None or any(m.category == pair.category for m in counted):
             continue
         word = pair_fires(pair, low)
-        if word:
+        if word and not (pair.veto and words(pair.veto).find_any(low)):
             weight = pair.weight * (rules.past_factor if past else 1.0)
             counted.append(TermMatch(pair.category, trigger.term, trigger.matched,
                                      round(weight, 4), sentence_index, trigger.start,

@@ -214,3 +214,15 @@ def test_a_party_activist_arrested_is_not_civil_society(lex):
     s = scored(lex, "Police arrested three opposition party activists in Kampong Cham.")
     assert "media_civil_society" not in {m.category for m in s.term_matches}
     assert ("arrests_legal", "arrest") in cats(s)
+
+
+def test_travel_alerts_and_denied_closures_are_not_sanctions(lex):
+    s = scored(lex, "Poipet remains under a Level 4 alert, which amounts to a travel ban.")
+    assert ("sanctions_trade", "travel ban") not in cats(s)
+    assert ("sanctions_trade", "travel ban") in cats(
+        scored(lex, "Washington imposed a travel ban on two generals.")
+    )
+    s = scored(lex, "The government denied it had closed the border with Thailand.")
+    assert ("sanctions_trade", "border closure") not in cats(s)
+    s = scored(lex, "រាជរដ្ឋាភិបាលគ្មានគម្រោងបិទច្រកព្រំដែនទេ។", language=None)
+    assert ("sanctions_trade", "border closure") not in cats(s)

@@ -49,6 +49,7 @@ CATEGORY_EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
         ("en", "The former leader remains under house arrest.", "house arrest"),
         ("km", "ប៉ូលិសបានចាប់ខ្លួនសកម្មជនបីនាក់។", "arrest"),
         ("km", "គាត់ត្រូវបានចោទប្រកាន់ពីបទក្បត់ជាតិ។", "treason"),
+        ("km", "សមត្ថកិច្ចបានឃាត់ខ្លួនជនសង្ស័យពីរនាក់។", "detain"),
     ],
     "unrest_protest": [
         ("en", "Garment workers went on strike over unpaid wages.", "strike"),

@@ -61,6 +61,7 @@ CATEGORY_EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
     "political_crisis": [
         ("en", "The Supreme Court dissolved the main opposition party.", "dissolve"),
         ("en", "The army denied any plan to stage a coup.", "coup"),
+        ("en", "Rights groups described years of repression.", "repression"),
         ("en", "He has lived in self-imposed exile since 2015.", "self-exile"),
         ("km", "តុលាការកំពូលបានរំលាយគណបក្សប្រឆាំង។", "dissolve"),
         ("km", "ពួកគេត្រូវបានចោទថារៀបចំរដ្ឋប្រហារ។", "coup"),
@@ -86,6 +87,7 @@ CATEGORY_EXAMPLES: dict[str, list[tuple[str, str, str]]] = {
         ("en", "Victims of human trafficking were rescued.", "human trafficking"),
         ("km", "ប៉ូលិសបានបង្ក្រាបការជួញដូរមនុស្សនៅព្រំដែន។", "human trafficking"),
         ("km", "មន្ត្រីនោះត្រូវបានចោទពីបទពុករលួយ។", "corruption"),
+        ("km", "ក្រុមនោះឆបោកតាមប្រព័ន្ធបច្ចេកវិទ្យា។", "scam"),
     ],
 }
 

@@ -49,12 +49,18 @@ actors.toml: people and organisations
     honorifics = ["Samdech", "H.E."]   # before an alias, become part of the mention
     km_honorifics = ["សម្តេច"]
     titles = ["Prime Minister"]         # job titles, ignored when collecting unlisted names
+    spellings = [["labour", "labor"]]   # an alias with one word also matches with the other
+    km_prefixes = [["គណបក្ស", "បក្ស"]]   # a Khmer name with the long prefix, also the short
+    place_words = ["boulevard"]         # after a person's name: a place ("Hun Sen Boulevard")
+    km_place_words = ["មហាវិថី"]         # before a person's Khmer name: a place
 
     [[actor]]
     id = "hun-sen"                      # unique; lower case, digits, hyphens
     name = "Hun Sen"                    # canonical name, unique, also an alias
     type = "person"                     # person party government_body court military
                                         # foreign_government international_org ngo media
+                                        # business historical (people and bodies of a
+                                        # past era: mentions mark a historical reference)
     affiliation = "cpp"                 # another actor's id, or a country / body name
     aliases = ["Samdech Techo"]         # each unique across all actors
     context_aliases = []                # short forms ("Sokha") that match only after a
@@ -62,13 +68,20 @@ actors.toml: people and organisations
     km = ["ហ៊ុន សែន"]
     exclude = ["Hun Sen Boulevard"]
     decisive = true                     # may decide relevance alone (default true)
+    western_order = false               # a person's name also matches family name last
+    demonyms = ["Thai"]                 # a country's adjectives: "Thai Defence Ministry"
+    km_demonyms = ["ថៃ"]                # and Khmer forms after a body's name are that
+                                        # country's, never a Cambodian body
     roles = [{ title = "Prime Minister", from = 1985-01-14, to = 2023-08-22 }]
     note = ""                           # facts shown on the dashboard
 
 ``from``/``to`` are dates or years; either may be missing (open-ended). For a person, a
 one-word alias of under five letters ("Hun", "Kem") is refused: put it in
-``context_aliases``. An actor is Cambodian when its affiliation is "Cambodia" or leads,
-through other actors' ids, to one that is; Cambodian actors count for relevance.
+``context_aliases``. The loader adds generated forms (Western order, spellings, Khmer
+short prefixes: see ``feeds/actor_forms.py``) to ``Actor.forms`` and ``Actor.km_forms``,
+checked for clashes like written aliases. An actor is Cambodian when its affiliation is
+"Cambodia" or leads, through other actors' ids, to one that is; Cambodian actors count
+for relevance.
 
 places.toml: the relevance gazetteer
 ------------------------------------
@@ -107,6 +120,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from feeds.actor_forms import english_forms, khmer_forms
+
 FILES = ("terms.toml", "actors.toml", "places.toml", "sentiment.toml")
 ACTOR_TYPES = (
     "person",
@@ -118,6 +133,8 @@ ACTOR_TYPES = (
     "international_org",
     "ngo",
     "media",
+    "business",
+    "historical",
 )
 PLACE_KINDS = (
     "country",
@@ -197,7 +214,12 @@ class Actor:
     roles: tuple[Role, ...] = ()
     note: str = ""
     decisive: bool = True
+    western_order: bool = False
+    demonyms: tuple[str, ...] = ()
+    km_demonyms: tuple[str, ...] = ()
     cambodian: bool = False  # derived from the affiliation chain
+    forms: tuple[str, ...] = ()  # every English form matched: name, aliases, generated
+    km_forms: tuple[str, ...] = ()  # every Khmer form matched
 
     def roles_on(self, when: date) -> list[Role]:
         return roles_on(self, when)
@@ -225,6 +247,8 @@ class Lexicons:
     honorifics: tuple[str, ...] = ()
     km_honorifics: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    km_place_words: tuple[str, ...] = ()
     version: str = ""
     directory: Path | None = None
     compiled: Any = field(default=None, repr=False)  # feeds.score's matcher, built once
@@ -603,30 +627,63 @@ _ACTOR_FIELDS = {
     "roles",
     "note",
     "decisive",
+    "western_order",
+    "demonyms",
+    "km_demonyms",
 }
+_ACTOR_TOP = ("honorifics", "km_honorifics", "titles", "spellings", "km_prefixes",
+              "place_words", "km_place_words")
 _ROLE_FIELDS = {"title", "from", "to", "note"}
 
 
-def _parse_actors(
-    raw: dict,
-) -> tuple[tuple[Actor, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _phrases(where: _Where, table: dict, name: str) -> tuple[str, ...]:
+    """A list of phrases, each checked as English or (``km_*`` fields) Khmer script."""
+    phrases = _strings(where, table, name)
+    for phrase in phrases:
+        if name.startswith("km_"):
+            _khmer_key(where, name, phrase)
+        else:
+            _english_keys(where, name, phrase)
+    return phrases
+
+
+def _pairs(where: _Where, raw: dict, name: str, khmer: bool) -> list[tuple[str, str]]:
+    """A list of two-string lists (``spellings``, ``km_prefixes``)."""
+    value = raw.get(name, [])
+    ok = isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) and w for w in p)
+        for p in value
+    )
+    if not ok:
+        raise where.error(name, "must be a list of pairs of strings, like [[\"a\", \"b\"]]")
+    for pair in value:
+        for w in pair:
+            if khmer:
+                _khmer_key(where, name, w)
+            elif w != w.lower() or not w.isalpha():
+                raise where.error(name, f"{w!r} must be one lower-case word")
+    return [(a, b) for a, b in value]
+
+
+def _parse_actors(raw: dict) -> dict[str, Any]:
+    """The actors and the file's top-level lists, as keyword arguments of Lexicons."""
     file = "actors.toml"
     top = _Where(file, "top level")
-    extra = sorted(set(raw) - {"honorifics", "km_honorifics", "titles", "actor"})
+    extra = sorted(set(raw) - {*_ACTOR_TOP, "actor"})
     if extra:
         raise top.error(
-            extra[0],
-            "unknown key (expected honorifics, km_honorifics, titles and [[actor]] tables)",
+            extra[0], f"unknown key (expected {', '.join(_ACTOR_TOP)} and [[actor]] tables)"
         )
-    honorifics = _strings(top, raw, "honorifics")
-    for h in honorifics:
-        _english_keys(top, "honorifics", h)
-    km_honorifics = _strings(top, raw, "km_honorifics")
-    for h in km_honorifics:
-        _khmer_key(top, "km_honorifics", h)
-    titles = _strings(top, raw, "titles")
-    for t in titles:
-        _english_keys(top, "titles", t)
+    honorifics = _phrases(top, raw, "honorifics")
+    km_honorifics = _phrases(top, raw, "km_honorifics")
+    titles = _phrases(top, raw, "titles")
+    place_words = _strings(top, raw, "place_words")
+    for w in place_words:
+        if w != w.lower() or not w.isalpha():
+            raise top.error("place_words", f"{w!r} must be one lower-case word")
+    km_place_words = _phrases(top, raw, "km_place_words")
+    spellings = _pairs(top, raw, "spellings", khmer=False)
+    km_prefixes = _pairs(top, raw, "km_prefixes", khmer=True)
     tables = raw.get("actor")
     if not isinstance(tables, list) or not tables:
         raise LexiconError(f"{file}: no [[actor]] tables")
@@ -656,8 +713,15 @@ def _parse_actors(
             raise where.error("type", f"must be one of {', '.join(ACTOR_TYPES)}, got {kind!r}")
         affiliation = _string(where, table, "affiliation")
         aliases = _strings(where, table, "aliases")
+        western = _bool(where, table, "western_order", False)
+        if western and kind not in ("person", "historical"):
+            raise where.error("western_order", "only a person's name has a Western order")
+        made = english_forms(name, aliases, western, spellings)
         keys: list[str] = []
-        for fieldname, alias in [("name", name)] + [("aliases", a) for a in aliases]:
+        forms: list[str] = []
+        written = [("name", name, "")] + [("aliases", a, "") for a in aliases]
+        for fieldname, alias, how in written + [("aliases", f, h) for f, h in made]:
+            what = f"{alias!r} ({how})" if how else repr(alias)
             for k in _english_keys(where, fieldname, alias):
                 if kind == "person" and " " not in k and len(k) < 5 and not _is_acronym(alias):
                     raise where.error(
@@ -666,20 +730,37 @@ def _parse_actors(
                         "own; list it under 'context_aliases'",
                     )
                 owner = full.get(k)
+                if (owner == ident or k in keys) and how:
+                    continue  # a generated form the editor also wrote: fine
                 if owner == ident or k in keys:
-                    raise where.error(fieldname, f"duplicate alias {alias!r}")
+                    raise where.error(fieldname, f"duplicate alias {what}")
                 if owner:
                     raise where.error(
-                        fieldname, f"duplicate alias {alias!r}: already an alias of actor {owner!r}"
+                        fieldname, f"duplicate alias {what}: already an alias of actor {owner!r}"
                     )
                 full[k] = ident
                 keys.append(k)
+                if alias not in forms:
+                    forms.append(alias)
         ctx = _strings(where, table, "context_aliases")
         for alias in ctx:
             for k in _english_keys(where, "context_aliases", alias):
                 context.setdefault(k, []).append(ident)
         km = _strings(where, table, "km")
         _claim_khmer(where, km, km_seen, ident, "alias", "an alias of actor")
+        km_forms = list(km)
+        for form, how in khmer_forms(km, km_prefixes):
+            key = _khmer_key(where, "km", form)
+            owner = km_seen.get(key)
+            if owner and owner != ident:
+                raise where.error(
+                    "km", f"{form!r} ({how}) is already an alias of actor {owner!r}"
+                )
+            if not owner:
+                km_seen[key] = ident
+                km_forms.append(form)
+        demonyms = _phrases(where, table, "demonyms")
+        km_demonyms = _phrases(where, table, "km_demonyms")
         exclude = _strings(where, table, "exclude")
         for phrase in exclude:
             _expand_exclusion(where, "exclude", phrase, keys)
@@ -715,6 +796,11 @@ def _parse_actors(
                 roles=tuple(roles),
                 note=_string(where, table, "note", ""),
                 decisive=_bool(where, table, "decisive", True),
+                western_order=western,
+                demonyms=demonyms,
+                km_demonyms=km_demonyms,
+                forms=tuple(forms),
+                km_forms=tuple(km_forms),
             )
         )
     for k, owners in context.items():
@@ -739,7 +825,14 @@ def _parse_actors(
         return cambodian(parent, trail + (a.id,))
 
     final = tuple(Actor(**{**a.__dict__, "cambodian": cambodian(a, (a.id,))}) for a in actors)
-    return final, honorifics, km_honorifics, titles
+    return {
+        "actors": final,
+        "honorifics": honorifics,
+        "km_honorifics": km_honorifics,
+        "titles": titles,
+        "place_words": place_words,
+        "km_place_words": km_place_words,
+    }
 
 
 def _is_acronym(alias: str) -> bool:
@@ -863,17 +956,14 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
         raws[name] = raw
         digest.update(name.encode() + b"\0" + data + b"\0")
     categories = _parse_terms(raws["terms.toml"])
-    actors, honorifics, km_honorifics, titles = _parse_actors(raws["actors.toml"])
+    actor_file = _parse_actors(raws["actors.toml"])
     places = _parse_places(raws["places.toml"])
     sentiment = _parse_sentiment(raws["sentiment.toml"])
     lexicons = Lexicons(
         categories=MappingProxyType(categories),
-        actors=actors,
         places=places,
         sentiment=MappingProxyType(sentiment),
-        honorifics=honorifics,
-        km_honorifics=km_honorifics,
-        titles=titles,
+        **actor_file,
         version=digest.hexdigest()[:12],
         directory=directory,
     )

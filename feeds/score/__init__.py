@@ -20,6 +20,7 @@ from feeds.lexicon import Actor, Lexicons, Place, Term
 from feeds.score import actors as _actors
 from feeds.score import relevance as _relevance
 from feeds.score import terms as _terms
+from feeds.score.actor_screen import Screen
 from feeds.score.names import COMMON, unlisted_names
 from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
 from feeds.score.risk import category_points, risk_score
@@ -65,6 +66,7 @@ class Compiled:
     actors: list[Actor]
     places: list[Place]
     honorifics: _actors.Honorifics
+    screen: Screen
     name_strip: set[str]
     known_names: set[str]
     analyzer: SentimentIntensityAnalyzer
@@ -94,6 +96,7 @@ def build(lexicons: Lexicons, analyzer: SentimentIntensityAnalyzer | None = None
         actors=actors,
         places=places,
         honorifics=_actors.Honorifics(lexicons.honorifics, lexicons.km_honorifics),
+        screen=Screen(actors, lexicons.place_words, lexicons.km_place_words),
         name_strip=strip,
         known_names=known,
         analyzer=analyzer or make_analyzer(lexicons.sentiment),
@@ -223,6 +226,7 @@ def score_article(
     last_full = resolver.last_full
     low = toks.low
     terms, actors, places = comp.terms, comp.actors, comp.places
+    screen, screen_active = comp.screen.apply, comp.screen.active
     for si in sorted(found):
         # Most sentences hold at most one term, one actor and one place and no exclusion:
         # those are handled here; anything else goes to the kind's resolver.
@@ -251,6 +255,8 @@ def score_article(
                     term_matches.append(m)
                     known.append((base + m.start, base + m.end))
         cands = by_kind.get(ACTOR)
+        if cands and screen_active:
+            cands = by_kind[ACTOR] = screen(cands, toks, joined)
         if cands or ACTOR_CONTEXT in by_kind:
             if (
                 cands
@@ -322,5 +328,6 @@ def score_article(
             comp.name_strip,
             toks.written_somewhere,
             has_title=bool(title.strip()) and bool(collapse(normalise(title))),
+            place_words=comp.screen.place_words,
         ),
     )

@@ -45,6 +45,8 @@ from collections.abc import Iterable
 from itertools import accumulate, compress, count
 from operator import sub
 
+from feeds.score import khmer_spelling
+
 MAX_SENTENCE = 800
 
 # --- cleaning -------------------------------------------------------------------------
@@ -590,30 +592,14 @@ class PhraseIndex:
 
 # --- Khmer substring lookup -----------------------------------------------------------
 
-COENG = "\u17d2"
+COENG = khmer_spelling.COENG
 _KHMER_DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
 _KHMER_BASE = frozenset(chr(c) for c in range(0x1780, 0x17B4))
 
 
 def khmer_key(text: str) -> str:
-    """A Khmer lexicon form as matched: no whitespace, subscript DA written as TA."""
-    squeezed = "".join(normalise(text).split())
-    return squeezed.replace(COENG + "\u178a", COENG + "\u178f")
-
-
-def _squeeze(sentence: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    where: list[int] = []
-    previous = ""
-    for i, ch in enumerate(sentence):
-        if ch.isspace():
-            continue
-        if ch == "\u178a" and previous == COENG:
-            ch = "\u178f"
-        chars.append(ch)
-        where.append(i)
-        previous = ch
-    return "".join(chars), where
+    """A Khmer lexicon form as matched (see :mod:`feeds.score.khmer_spelling`)."""
+    return khmer_spelling.key(normalise(text))
 
 
 class KhmerIndex:
@@ -633,7 +619,7 @@ class KhmerIndex:
         """(start, end, payloads) with offsets in ``sentence``, every match (overlaps too)."""
         if sentence.isascii() or not self.table or not has_khmer(sentence):
             return []
-        text, where = _squeeze(sentence)
+        text, where = khmer_spelling.fold(sentence)
         n = len(text)
         lengths = self.lengths
         table = self.table

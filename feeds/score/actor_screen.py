@@ -1,0 +1,190 @@
+"""Actor candidates that are not what their alias says, judged from the words around them.
+
+Two rules, both driven by actors.toml:
+
+* **Places named after people.** A person's alias followed by a place word
+  (``place_words``: "Hun Sen Boulevard", "Hun Sen Park"), or by one or two capitalised
+  words and then a capitalised place word ("Sihanouk International Airport"), names a
+  place or a building: the candidate is dropped. In Khmer the place word comes first
+  (``km_place_words``: មហាវិថី ហ៊ុន សែន).
+* **Another country's body.** A Cambodian ministry, court or security force named with
+  a foreign country ("Thailand's Interior Ministry", "the Thai Defence Ministry", "the
+  Ministry of Foreign Affairs of Vietnam", ក្រសួងការពារជាតិថៃ) is that country's: the
+  candidate becomes a mention of the country's actor, qualifier included. The
+  qualifiers are the ``demonyms`` of an actor and its English forms ("Thai", "Thailand",
+  "Kingdom of Thailand"); Khmer qualifiers (``km_demonyms``) follow the body's name.
+
+Checks cost a dictionary lookup or two per candidate; most candidates are followed by a
+lower-case word and preceded by no country, and leave at the first test.
+"""
+
+from __future__ import annotations
+
+from feeds.lexicon import Actor
+from feeds.score import khmer_spelling
+from feeds.score.text import Tokens, is_acronym, joins, phrase_words
+
+PEOPLE = ("person", "historical")
+BODIES = ("government_body", "court", "military")
+_POSSESSIVE_MARKS = ("'", "\u2019", "\u02bc")
+_DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
+
+
+def _slot_ending_at(toks: Tokens, first: int, end: int) -> int:
+    """The slot of the last word of a match starting at slot ``first`` and ending at ``end``."""
+    m = first
+    while toks.end(m) < end:
+        nxt = toks.next_word(m)
+        if nxt >= len(toks.low):
+            break
+        m = nxt
+    return m
+
+
+class Screen:
+    """The two rules, compiled once per lexicon."""
+
+    def __init__(
+        self, actors: list[Actor], place_words: tuple[str, ...], km_place_words: tuple[str, ...]
+    ) -> None:
+        self.people = frozenset(r for r, a in enumerate(actors) if a.type in PEOPLE)
+        self.bodies = frozenset(
+            r for r, a in enumerate(actors) if a.cambodian and a.type in BODIES
+        )
+        self.place_words = frozenset(place_words)
+        self.km_place_words = tuple(khmer_spelling.key(w) for w in km_place_words)
+        # qualifier phrases by their last word (before a body) and first word (after "of")
+        self.by_last: dict[str, list[tuple[list[str], tuple[str, ...] | None, int]]] = {}
+        self.by_first: dict[str, list[tuple[list[str], tuple[str, ...] | None, int]]] = {}
+        km: list[tuple[str, int]] = []
+        for ref, actor in enumerate(actors):
+            if not (actor.demonyms or actor.km_demonyms):
+                continue
+            for phrase in (*actor.demonyms, *(actor.forms or (actor.name, *actor.aliases))):
+                folded, written = phrase_words(phrase)
+                entry = (folded, tuple(written) if is_acronym(phrase) else None, ref)
+                self.by_last.setdefault(folded[-1], []).append(entry)
+                self.by_first.setdefault(folded[0], []).append(entry)
+            km.extend((khmer_spelling.key(d), ref) for d in actor.km_demonyms)
+        self.km_demonyms = sorted(km, key=lambda k: -len(k[0]))
+        self.active = bool(self.people or self.by_last or km)
+
+    def apply(self, cands: list[tuple], toks: Tokens, text: str) -> list[tuple]:
+        """The candidates ``(start, end, ref, word, acronym)`` with both rules applied."""
+        out: list[tuple] | None = None  # built only once a candidate changes
+        for n, cand in enumerate(cands):
+            new = cand
+            ref = cand[2]
+            if ref in self.people:
+                if self._place(cand, toks, text):
+                    new = None
+            elif ref in self.bodies:
+                new = self._foreign(cand, toks, text) or cand
+            if new is not cand and out is None:
+                out = list(cands[:n])
+            if out is not None and new is not None:
+                out.append(new)
+        return cands if out is None else out
+
+    # --- places named after people
+
+    def _place(self, cand: tuple, toks: Tokens, text: str) -> bool:
+        start, end, _ref, first, _acronym = cand
+        if first < 0:
+            if not self.km_place_words:
+                return False
+            before = khmer_spelling.key(text[max(0, start - 40) : start])
+            return any(before.endswith(w) for w in self.km_place_words)
+        if text[end : end + 1] not in (" ", "\u00a0"):
+            return False  # "Hun Sen," "Hun Sen's": the usual case
+        low = toks.low
+        last = _slot_ending_at(toks, first, end)
+        for step in range(3):
+            m = toks.next_word(last)
+            if m >= len(low) or not joins(toks.between(last, m), low[last]):
+                return False
+            capital = toks.word(m)[:1].isupper()
+            if low[m] in self.place_words and (step == 0 or capital):
+                return True
+            if not capital:
+                return False
+            last = m
+        return False
+
+    # --- another country's body
+
+    def _foreign(self, cand: tuple, toks: Tokens, text: str) -> tuple | None:
+        start, end, _ref, first, _acronym = cand
+        if first < 0:
+            return self._foreign_khmer(cand, text)
+        found = self._qualifier_before(toks, first)
+        if found is not None:
+            slot, country = found
+            return (toks.start(slot), end, country, slot, False)
+        if text[end : end + 4].lower() == " of ":
+            found = self._qualifier_after(toks, _slot_ending_at(toks, first, end))
+            if found is not None:
+                q_end, country = found
+                return (start, q_end, country, first, False)
+        return None
+
+    def _matches(self, toks: Tokens, slots: list[int], entry) -> bool:
+        words, exact, _ref = entry
+        if [toks.low[m] for m in slots] != words:
+            return False
+        return exact is None or tuple(toks.word(m) for m in slots) == exact
+
+    def _qualifier_before(self, toks: Tokens, first: int) -> tuple[int, int] | None:
+        low = toks.low
+        p = toks.previous_word(first)
+        if p < 0:
+            return None
+        gap = toks.between(p, first)
+        if low[p] == "s" and gap == " ":  # "Thailand's Interior Ministry"
+            q = toks.previous_word(p)
+            if q < 0 or toks.between(q, p) not in _POSSESSIVE_MARKS:
+                return None
+            p = q
+        elif not joins(gap, low[p]) and gap.rstrip(" ") not in _POSSESSIVE_MARKS:
+            return None  # neither "Thai Senate", "U.S. Senate" nor "the States' Senate"
+        for entry in self.by_last.get(low[p], ()):
+            slots = [p]
+            while len(slots) < len(entry[0]):
+                q = toks.previous_word(slots[0])
+                if q < 0 or not joins(toks.between(q, slots[0]), low[q]):
+                    break
+                slots.insert(0, q)
+            if self._matches(toks, slots, entry):
+                return slots[0], entry[2]
+        return None
+
+    def _qualifier_after(self, toks: Tokens, last: int) -> tuple[int, int] | None:
+        low = toks.low
+        m = toks.next_word(last)  # "of"
+        m = toks.next_word(m)
+        if m < len(low) and low[m] == "the":
+            m = toks.next_word(m)
+        if m >= len(low):
+            return None
+        for entry in self.by_first.get(low[m], ()):
+            slots = [m]
+            while len(slots) < len(entry[0]):
+                q = toks.next_word(slots[-1])
+                if q >= len(low) or not joins(toks.between(slots[-1], q), low[slots[-1]]):
+                    break
+                slots.append(q)
+            if self._matches(toks, slots, entry):
+                return toks.end(slots[-1]), entry[2]
+        return None
+
+    def _foreign_khmer(self, cand: tuple, text: str) -> tuple | None:
+        if not self.km_demonyms:
+            return None
+        start, end = cand[0], cand[1]
+        window = text[end : end + 40]
+        folded, where = khmer_spelling.fold(window)
+        for key, country in self.km_demonyms:
+            if folded.startswith(key) and folded[len(key) : len(key) + 1] not in _DEPENDENT:
+                return (start, end + where[len(key) - 1] + 1, country, -1, False)
+        return None
+

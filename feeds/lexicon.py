@@ -53,10 +53,14 @@ actors.toml: people and organisations
     km_prefixes = [["គណបក្ស", "បក្ស"]]   # a Khmer name with the long prefix, also the short
     place_words = ["boulevard"]         # after a person's name: a place ("Hun Sen Boulevard")
     km_place_words = ["មហាវិថី"]         # before a person's Khmer name: a place
+    credit_words = ["according to"]     # before an outlet: a source, not a mention
+    km_credit_words = ["បើតាម"]
 
     [[actor]]
     id = "hun-sen"                      # unique; lower case, digits, hyphens
-    name = "Hun Sen"                    # canonical name, unique, also an alias
+    name = "Hun Sen"                    # canonical name, unique, also an alias (matched
+                                        # without commas: "Ministry of Education, Youth
+                                        # and Sport")
     type = "person"                     # person party government_body court military
                                         # foreign_government international_org ngo media
                                         # business historical (people and bodies of a
@@ -249,6 +253,8 @@ class Lexicons:
     titles: tuple[str, ...] = ()
     place_words: tuple[str, ...] = ()
     km_place_words: tuple[str, ...] = ()
+    credit_words: tuple[str, ...] = ()
+    km_credit_words: tuple[str, ...] = ()
     version: str = ""
     directory: Path | None = None
     compiled: Any = field(default=None, repr=False)  # feeds.score's matcher, built once
@@ -615,6 +621,7 @@ def _parse_terms(raw: dict) -> dict[str, Category]:
 # --- actors ---------------------------------------------------------------------------
 
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NAME_PUNCTUATION = re.compile(r"\s*[,/]\s*")
 _ACTOR_FIELDS = {
     "id",
     "name",
@@ -632,7 +639,7 @@ _ACTOR_FIELDS = {
     "km_demonyms",
 }
 _ACTOR_TOP = ("honorifics", "km_honorifics", "titles", "spellings", "km_prefixes",
-              "place_words", "km_place_words")
+              "place_words", "km_place_words", "credit_words", "km_credit_words")
 _ROLE_FIELDS = {"title", "from", "to", "note"}
 
 
@@ -682,6 +689,8 @@ def _parse_actors(raw: dict) -> dict[str, Any]:
         if w != w.lower() or not w.isalpha():
             raise top.error("place_words", f"{w!r} must be one lower-case word")
     km_place_words = _phrases(top, raw, "km_place_words")
+    credit_words = _phrases(top, raw, "credit_words")
+    km_credit_words = _phrases(top, raw, "km_credit_words")
     spellings = _pairs(top, raw, "spellings", khmer=False)
     km_prefixes = _pairs(top, raw, "km_prefixes", khmer=True)
     tables = raw.get("actor")
@@ -716,10 +725,12 @@ def _parse_actors(raw: dict) -> dict[str, Any]:
         western = _bool(where, table, "western_order", False)
         if western and kind not in ("person", "historical"):
             raise where.error("western_order", "only a person's name has a Western order")
-        made = english_forms(name, aliases, western, spellings)
+        # a comma or slash would split the name in text: it is matched without them
+        spoken = _NAME_PUNCTUATION.sub(" ", name).strip()
+        made = english_forms(spoken, aliases, western, spellings)
         keys: list[str] = []
         forms: list[str] = []
-        written = [("name", name, "")] + [("aliases", a, "") for a in aliases]
+        written = [("name", spoken, "")] + [("aliases", a, "") for a in aliases]
         for fieldname, alias, how in written + [("aliases", f, h) for f, h in made]:
             what = f"{alias!r} ({how})" if how else repr(alias)
             for k in _english_keys(where, fieldname, alias):
@@ -832,6 +843,8 @@ def _parse_actors(raw: dict) -> dict[str, Any]:
         "titles": titles,
         "place_words": place_words,
         "km_place_words": km_place_words,
+        "credit_words": credit_words,
+        "km_credit_words": km_credit_words,
     }
 
 

@@ -23,10 +23,11 @@ def mentions(lex, text: str, title: str = "", language: str | None = "en"):
 
 def test_every_alias_finds_its_actor(lex):
     for actor in lex.actors:
-        for alias in (actor.name, *actor.aliases):
+        assert set(actor.aliases) <= set(actor.forms)
+        for alias in actor.forms:  # written and generated
             got = mentions(lex, f"Yesterday {alias} said nothing.")
             assert (actor.name, alias) in got, (actor.id, alias, got)
-        for alias in actor.km:
+        for alias in actor.km_forms:
             got = mentions(lex, f"កាលពីម្សិលមិញ {alias} បាននិយាយ។", language=None)
             assert [a for a, _ in got] == [actor.name], (actor.id, alias, got)
 
@@ -50,7 +51,130 @@ def test_romanisation_variants_and_word_orders(lex):
     assert mentions(lex, "Theary Seng was sentenced.") == [("Seng Theary", "Theary Seng")]
     assert mentions(lex, "A Hun-Sen-led government.")[0] == ("Hun Sen", "Hun-Sen")
     assert mentions(lex, "Hun Sen's son spoke.") == [("Hun Sen", "Hun Sen")]
+    assert mentions(lex, "Hun Manet\u2019s plan.") == [("Hun Manet", "Hun Manet")]
     assert mentions(lex, "HUN SEN SPEAKS") == [("Hun Sen", "HUN SEN")]
+
+
+def test_western_order_comes_from_one_rule_per_person(lex):
+    kem = lex.actor("kem-monovithya")
+    assert kem.western_order and "Monovithya Kem" not in kem.aliases
+    assert mentions(lex, "Monovithya Kem wrote.") == [("Kem Monovithya", "Monovithya Kem")]
+    assert mentions(lex, "Kem Monovithya wrote.") == [("Kem Monovithya", "Kem Monovithya")]
+    assert mentions(lex, "Sophal Ear said.") == [("Ear Sophal", "Sophal Ear")]
+    # people without the rule are matched only as written
+    assert not lex.actor("sar-kheng").western_order
+    assert mentions(lex, "Kheng Sar spoke.") == []
+    assert mentions(lex, "Many Hun Sen supporters came.") == [("Hun Sen", "Hun Sen")]
+
+
+def test_spelling_variants(lex):
+    assert mentions(lex, "Kirt Chantharith said.") == [("Kirth Chantharith", "Kirt Chantharith")]
+    for text, alias in (
+        ("The Labor Ministry said.", "Labor Ministry"),
+        ("The Labour Ministry said.", "Labour Ministry"),
+        ("The Ministry of Labor and Vocational Training said.", None),
+    ):
+        got = mentions(lex, text)
+        assert [a for a, _ in got] == ["Ministry of Labour and Vocational Training"], text
+        assert alias is None or got[0][1] == alias
+    assert mentions(lex, "The Defense Ministry said.") == [
+        ("Ministry of National Defence", "Defense Ministry")
+    ]
+    assert mentions(lex, "The Ministry of Education, Youth and Sport said.") == [
+        ("Ministry of Education, Youth and Sport", "Ministry of Education")
+    ]
+
+
+def test_khmer_spellings_are_folded_alike(lex):
+    from feeds.score.khmer_spelling import fold, key
+    from feeds.score.text import khmer_key
+
+    assert key("សម រង្ស៉ី") == key("សមរង្ស៊ី") == khmer_key("សម រង្ស៊ី")
+    assert key("ស្ដ្រី") == key("ស្ត្រី")
+    assert key("\u1780\u17c6\u17bb") == key("\u1780\u17bb\u17c6")  # ំ typed before ុ
+    assert key("\u1780\u17c1\u17b6") == key("\u1780\u17c4")  # េ + ា is ោ
+    folded, where = fold("ក ្រុម  សម")
+    assert len(folded) == len(where) and where == sorted(where)
+    km = "km"
+    assert mentions(lex, "លោក សម រង្ស៉ី បាននិយាយ។", language=km) == [
+        ("Sam Rainsy", "លោក សម រង្ស៉ី")
+    ]
+    assert mentions(lex, "បក្សប្រជាជនកម្ពុជា បានឈ្នះ។", language=km) == [
+        ("Cambodian People's Party", "បក្សប្រជាជនកម្ពុជា")
+    ]
+    assert mentions(lex, "សាយ សំអាល់ បាននិយាយ។", language=km) == [("Say Sam Al", "សាយ សំអាល់")]
+    assert mentions(lex, "ឧកញ៉ា លី យ៉ុងផាត់", language=km)[0][1].startswith("ឧកញ៉ា")
+
+
+def test_a_body_named_with_another_country_is_that_country(lex):
+    for text, alias in (
+        ("Thailand's Interior Ministry said so.", "Thailand's Interior Ministry"),
+        ("Thailand\u2019s Interior Ministry said so.", "Thailand\u2019s Interior Ministry"),
+        ("The Thai Defence Ministry said.", "Thai Defence Ministry"),
+        ("The Thai Defense Ministry said.", "Thai Defense Ministry"),
+        ("The Interior Ministry of Thailand said.", "Interior Ministry of Thailand"),
+        ("The Supreme Court of the Kingdom of Thailand ruled.", None),
+        ("ក្រសួងការពារជាតិថៃ បានថ្លែង។", "ក្រសួងការពារជាតិថៃ"),
+        ("ក្រសួងមហាផ្ទៃនៃប្រទេសថៃ បានថ្លែង។", "ក្រសួងមហាផ្ទៃនៃប្រទេសថៃ"),
+    ):
+        got = mentions(lex, text)
+        assert [a for a, _ in got] == ["Thailand"], (text, got)
+        assert alias is None or got[0][1] == alias
+    assert mentions(lex, "Vietnam's Ministry of Foreign Affairs said.") == [
+        ("Vietnam", "Vietnam's Ministry of Foreign Affairs")
+    ]
+    assert mentions(lex, "The U.S. Supreme Court ruled.") == [
+        ("United States", "U.S. Supreme Court")
+    ]
+    # named as Cambodia's, or without a country, they stay Cambodia's
+    for text in ("Cambodia's Interior Ministry said.", "The Interior Ministry said."):
+        assert [a for a, _ in mentions(lex, text)] == ["Ministry of Interior"], text
+    score = score_article("", "Thailand's Interior Ministry said so.", lex, language="en")
+    assert "Ministry of Interior" not in " ".join(score.relevance_terms)
+
+
+def test_places_named_after_people_are_not_the_people(lex):
+    for text in (
+        "Traffic was slow on Hun Sen Boulevard.",
+        "Children played in Hun Sen Park.",
+        "He landed at Sihanouk International Airport.",
+        "They walked along Norodom Boulevard.",
+        "Bus service to Sihanouk ville.",
+        "ផ្លូវ ហ៊ុន សែន ត្រូវបានបិទ។",
+        "មហាវិថីព្រះនរោត្តម សីហនុ",
+    ):
+        assert mentions(lex, text) == [], text
+    assert mentions(lex, "Hun Sen said on Monday.") == [("Hun Sen", "Hun Sen")]
+    assert mentions(lex, "Hun Sen Tuesday warned Thailand.")[0] == ("Hun Sen", "Hun Sen")
+
+
+def test_overlapping_aliases_of_one_actor_hide_others_inside(lex):
+    assert mentions(lex, "A gift from Queen Mother Norodom Monineath Sihanouk.") == [
+        ("Norodom Monineath", "Queen Mother Norodom Monineath Sihanouk")
+    ]
+
+
+def test_outlets_named_as_sources_or_credits_are_not_mentions(lex):
+    for text in (
+        "According to Fresh News, he was arrested.",
+        "He told CamboJA News that it was fine.",
+        "(Fiona Kelliher/VOD) Residents gathered.",
+        "AKP Phnom Penh, December 08, 2025 -- The ministry met.",
+        "Agence Kampuchea Presse - AKP",
+        "National | Phnom Penh Post",
+        "លោក បានប្រាប់បណ្ដាញព័ត៌មាន Fresh News ថា",
+    ):
+        got = [a for a, _ in mentions(lex, text)]
+        assert not {"Fresh News", "CamboJA News", "Voice of Democracy"} & set(got), text
+        assert "Agence Kampuchea Presse" not in got and "Phnom Penh Post" not in got, text
+    assert mentions(lex, "The government revoked VOD's licence.") == [
+        ("Voice of Democracy", "VOD")
+    ]
+
+
+def test_matches_inside_web_addresses_are_not_mentions(lex):
+    text = "See https://www.voanews.com/a/cambodia-supreme-court-dissolves-cnrp/1.html now."
+    assert mentions(lex, text) == []
 
 
 def test_ambiguous_short_names_never_match_alone(lex):
@@ -148,3 +272,40 @@ def test_unlisted_names(lex):
 def test_unlisted_names_skip_title_case_titles(lex):
     score = score_article("Government Announces New Rules For Tour Guides", "Nothing.", lex)
     assert score.unlisted_names == []
+
+
+def _load_with(tmp_path, edit):
+    """The real lexicons with actors.toml changed by ``edit``; the loader's error text."""
+    import shutil
+
+    from feeds.config import LEXICON_DIR
+    from feeds.lexicon import LexiconError
+
+    for f in LEXICON_DIR.glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    path = tmp_path / "actors.toml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(LexiconError) as err:
+        load_lexicons(tmp_path)
+    return str(err.value)
+
+
+def test_generated_forms_are_checked_like_written_aliases(tmp_path):
+    def clash(text):  # another actor already called "Monovithya Kem"
+        return text + '\n[[actor]]\nid = "x"\nname = "Monovithya Kem"\ntype = "person"\n' \
+            'affiliation = "Cambodia"\n'
+
+    msg = _load_with(tmp_path, clash)
+    assert "actor 'x'" in msg and "already an alias of actor 'kem-monovithya'" in msg
+
+    def party_order(text):
+        return text.replace('name = "Candlelight Party"\n', 'name = "Candlelight Party"\n'
+                            "western_order = true\n")
+
+    msg = _load_with(tmp_path, party_order)
+    assert "actor 'candlelight': field 'western_order'" in msg
+
+    def bad_pair(text):
+        return text.replace('["labour", "labor"]', '["labour", "Labor Day"]')
+
+    assert "field 'spellings'" in _load_with(tmp_path, bad_pair)

@@ -1,7 +1,13 @@
 """Actor candidates that are not what their alias says, judged from the words around them.
 
-Two rules, both driven by actors.toml:
+Rules driven by actors.toml, plus one for web addresses:
 
+* **Links.** A match inside a web address ("cambodia-supreme-court-dissolves" in a URL)
+  is not a mention.
+* **Outlets as sources.** A media outlet named as a source or a credit ("according to
+  Fresh News", "told CamboJA News": ``credit_words``/``km_credit_words``; "(Fiona
+  Kelliher/VOD)"; a site name after "|" or " - ") is not a mention of the outlet: the
+  story is not about it.
 * **Places named after people.** A person's alias followed by a place word
   (``place_words``: "Hun Sen Boulevard", "Hun Sen Park"), or by one or two capitalised
   words and then a capitalised place word ("Sihanouk International Airport"), names a
@@ -20,6 +26,8 @@ lower-case word and preceded by no country, and leave at the first test.
 
 from __future__ import annotations
 
+import re
+
 from feeds.lexicon import Actor
 from feeds.score import khmer_spelling
 from feeds.score.text import Tokens, is_acronym, joins, phrase_words
@@ -27,7 +35,35 @@ from feeds.score.text import Tokens, is_acronym, joins, phrase_words
 PEOPLE = ("person", "historical")
 BODIES = ("government_body", "court", "military")
 _POSSESSIVE_MARKS = ("'", "\u2019", "\u02bc")
+_KM_LINKS = ("\u1793\u17c3", "\u1794\u17d2\u179a\u1791\u17c1\u179f")  # នៃ ("of"), ប្រទេស ("country")
+_KM_PREAH = "\u1796\u17d2\u179a\u17c7"  # ព្រះ
 _DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
+
+
+_DATELINE = re.compile(r"[ ,]+[A-Z][^.!?\n]{0,40}?\s(?:--|\u2014|\u2013)\s")
+_THE = re.compile(r"\bthe\b", re.IGNORECASE)
+_SEPARATORS = ("|", "\u2013", "\u2014", "/")
+_LINK_JOINERS = frozenset("/-._")
+_LINK_SIGNS = ("://", "www.", ".htm", ".com", ".org", ".net")
+
+
+def _spans(cands: list[tuple]) -> set[tuple[int, int]]:
+    return {(c[0], c[1]) for c in cands}
+
+
+def _in_link(cand: tuple, text: str) -> bool:
+    """Whether the match is part of a web address ("/cambodia-supreme-court-dissolves")."""
+    start, end = cand[0], cand[1]
+    if not (text[start - 1 : start] in _LINK_JOINERS or text[end : end + 1] in _LINK_JOINERS):
+        return False  # the usual case: a space or punctuation on both sides
+    a = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("(", 0, start))
+    b = len(text)
+    for stop in (" ", "\n", ")"):
+        k = text.find(stop, end)
+        if k >= 0:
+            b = min(b, k)
+    chunk = text[a + 1 : b]
+    return any(sign in chunk for sign in _LINK_SIGNS)
 
 
 def _slot_ending_at(toks: Tokens, first: int, end: int) -> int:
@@ -45,12 +81,24 @@ class Screen:
     """The two rules, compiled once per lexicon."""
 
     def __init__(
-        self, actors: list[Actor], place_words: tuple[str, ...], km_place_words: tuple[str, ...]
+        self,
+        actors: list[Actor],
+        place_words: tuple[str, ...] = (),
+        km_place_words: tuple[str, ...] = (),
+        credit_words: tuple[str, ...] = (),
+        km_credit_words: tuple[str, ...] = (),
     ) -> None:
         self.people = frozenset(r for r, a in enumerate(actors) if a.type in PEOPLE)
-        self.bodies = frozenset(
-            r for r, a in enumerate(actors) if a.cambodian and a.type in BODIES
+        self.bodies = frozenset(r for r, a in enumerate(actors) if a.cambodian and a.type in BODIES)
+        self.media = frozenset(r for r, a in enumerate(actors) if a.type == "media")
+        self.credit_words = (
+            re.compile(
+                r"(?:^|\W)(?:" + "|".join(re.escape(w.lower()) for w in credit_words) + r")$"
+            )
+            if credit_words
+            else None
         )
+        self.km_credit_words = tuple(khmer_spelling.key(w) for w in km_credit_words)
         self.place_words = frozenset(place_words)
         self.km_place_words = tuple(khmer_spelling.key(w) for w in km_place_words)
         # qualifier phrases by their last word (before a body) and first word (after "of")
@@ -65,26 +113,67 @@ class Screen:
                 entry = (folded, tuple(written) if is_acronym(phrase) else None, ref)
                 self.by_last.setdefault(folded[-1], []).append(entry)
                 self.by_first.setdefault(folded[0], []).append(entry)
-            km.extend((khmer_spelling.key(d), ref) for d in actor.km_demonyms)
+            for d in (*actor.km_demonyms, *(actor.km_forms or actor.km)):
+                km.append((khmer_spelling.key(d), ref))
         self.km_demonyms = sorted(km, key=lambda k: -len(k[0]))
         self.active = bool(self.people or self.by_last or km)
 
     def apply(self, cands: list[tuple], toks: Tokens, text: str) -> list[tuple]:
-        """The candidates ``(start, end, ref, word, acronym)`` with both rules applied."""
+        """The candidates ``(start, end, ref, word, acronym)`` with the rules applied."""
         out: list[tuple] | None = None  # built only once a candidate changes
         for n, cand in enumerate(cands):
             new = cand
             ref = cand[2]
-            if ref in self.people:
+            if _in_link(cand, text):
+                new = None
+            elif ref in self.people:
                 if self._place(cand, toks, text):
                     new = None
             elif ref in self.bodies:
                 new = self._foreign(cand, toks, text) or cand
+            elif ref in self.media and self._credit(cand, text, cands):
+                new = None
             if new is not cand and out is None:
                 out = list(cands[:n])
             if out is not None and new is not None:
                 out.append(new)
-        return cands if out is None else out
+        if out is None:
+            return cands
+        # what a dropped candidate covered is not another actor either: "told CamboJA
+        # News" is neither the outlet nor the association called CamboJA
+        dropped = [c for c in cands if c not in out and (c[0], c[1]) not in _spans(out)]
+        return [c for c in out if not any(d[0] <= c[0] and c[1] <= d[1] for d in dropped)]
+
+    # --- an outlet as a source or a credit
+
+    def _credit(self, cand: tuple, text: str, cands: list[tuple]) -> bool:
+        start, end = cand[0], cand[1]
+        line = text.rfind("\n", 0, start) + 1
+        before = text[max(line, start - 60) : start]
+        stop = text.find("\n", end)
+        rest = text[line : len(text) if stop < 0 else stop]
+        for c in sorted((c for c in cands if c[2] in self.media), reverse=True):
+            rest = rest[: c[0] - line] + rest[c[1] - line :]
+        if not any(ch.isalpha() for ch in _THE.sub("", rest)):
+            return True  # a line of outlet names alone: "Agence Kampuchea Presse - AKP"
+        after = text[end : end + 3]
+        if after[:1] == "/" or before[-1:] == "/" or after[:2] in (" |", " /"):
+            return True  # "(Fiona Kelliher/VOD)", "Cambodianess / ...", "VOD | ..."
+        if not before.strip() and (after[:1] == ":" or _DATELINE.match(text, end)):
+            return True  # "VOD: Justice", "AKP Phnom Penh, December 8 -- ...": furniture
+        bare = before.rstrip()
+        if bare[-1:] in _SEPARATORS or bare.endswith(" -"):
+            return True  # "National | Phnom Penh Post", "Agence Kampuchea Presse - AKP"
+        if self.credit_words is not None:
+            tail = bare.lower()
+            if tail.endswith(" the") or tail == "the":
+                tail = tail[:-3].rstrip()
+            if self.credit_words.search(tail):
+                return True  # "according to Fresh News", "told CamboJA News"
+        if self.km_credit_words and not before.isascii():
+            folded = khmer_spelling.key(before)
+            return any(folded.endswith(w) for w in self.km_credit_words)
+        return False
 
     # --- places named after people
 
@@ -94,6 +183,7 @@ class Screen:
             if not self.km_place_words:
                 return False
             before = khmer_spelling.key(text[max(0, start - 40) : start])
+            before = before.removesuffix(_KM_PREAH)  # មហាវិថីព្រះនរោត្តម: "royal"
             return any(before.endswith(w) for w in self.km_place_words)
         if text[end : end + 1] not in (" ", "\u00a0"):
             return False  # "Hun Sen," "Hun Sen's": the usual case
@@ -181,10 +271,14 @@ class Screen:
         if not self.km_demonyms:
             return None
         start, end = cand[0], cand[1]
-        window = text[end : end + 40]
+        window = text[end : end + 60]
         folded, where = khmer_spelling.fold(window)
+        skip = 0
+        for word in _KM_LINKS:  # "of", "country": រដ្ឋសភានៃប្រទេសអូស្ត្រាលី
+            if folded.startswith(word, skip):
+                skip += len(word)
         for key, country in self.km_demonyms:
-            if folded.startswith(key) and folded[len(key) : len(key) + 1] not in _DEPENDENT:
-                return (start, end + where[len(key) - 1] + 1, country, -1, False)
+            stop = skip + len(key)
+            if folded.startswith(key, skip) and folded[stop : stop + 1] not in _DEPENDENT:
+                return (start, end + where[stop - 1] + 1, country, -1, False)
         return None
-

@@ -102,6 +102,23 @@ class Honorifics:
         return best
 
 
+def _merge_same_actor(candidates: list[tuple]) -> list[tuple]:
+    """Overlapping aliases of one actor joined into one span, so that no other actor is
+    found in what is left over: "Queen Mother Norodom Monineath" and "Norodom Monineath
+    Sihanouk" are one mention, and its "Sihanouk" is not the King Father."""
+    if len(candidates) < 2:
+        return candidates
+    out: list[tuple] = []
+    for c in sorted(candidates):
+        for n, d in enumerate(out):
+            if d[2] == c[2] and c[0] < d[1] and d[0] < c[1]:
+                out[n] = (d[0], max(d[1], c[1]), *d[2:])
+                break
+        else:
+            out.append(c)
+    return out
+
+
 class ActorResolver:
     """Resolves one article's actor candidates sentence by sentence (keeps context).
 
@@ -131,10 +148,12 @@ class ActorResolver:
         exclusions = candidates.get(ACTOR_EXCLUSION, [])
         extend = self.honorifics.extend
         chosen = select_longest(
-            [
-                (extend(start, i, toks, text, base), end, ref, i, acronym)
-                for start, end, ref, i, acronym in drop_excluded(full, exclusions)
-            ]
+            _merge_same_actor(
+                [
+                    (extend(start, i, toks, text, base), end, ref, i, acronym)
+                    for start, end, ref, i, acronym in drop_excluded(full, exclusions)
+                ]
+            )
         )
         resolved = chosen
         if context:

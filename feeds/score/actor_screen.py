@@ -35,12 +35,14 @@ from feeds.score.text import Tokens, is_acronym, joins, phrase_words
 PEOPLE = ("person", "historical")
 BODIES = ("government_body", "court", "military")
 _POSSESSIVE_MARKS = ("'", "\u2019", "\u02bc")
-_KM_LINKS = ("\u1793\u17c3", "\u1794\u17d2\u179a\u1791\u17c1\u179f")  # នៃ ("of"), ប្រទេស ("country")
+# នៃ ("of") and ប្រទេស ("country"), allowed between a body and its country
+_KM_LINKS = ("\u1793\u17c3", "\u1794\u17d2\u179a\u1791\u17c1\u179f")
 _KM_PREAH = "\u1796\u17d2\u179a\u17c7"  # ព្រះ
 _DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
 
 
 _DATELINE = re.compile(r"[ ,]+[A-Z][^.!?\n]{0,40}?\s(?:--|\u2014|\u2013)\s")
+_TRAILING_THE = re.compile(r"(?:^|\s+)the$", re.IGNORECASE)
 _THE = re.compile(r"\bthe\b", re.IGNORECASE)
 _SEPARATORS = ("|", "\u2013", "\u2014", "/")
 _LINK_JOINERS = frozenset("/-._")
@@ -164,14 +166,11 @@ class Screen:
         bare = before.rstrip()
         if bare[-1:] in _SEPARATORS or bare.endswith(" -"):
             return True  # "National | Phnom Penh Post", "Agence Kampuchea Presse - AKP"
-        if self.credit_words is not None:
-            tail = bare.lower()
-            if tail.endswith(" the") or tail == "the":
-                tail = tail[:-3].rstrip()
-            if self.credit_words.search(tail):
-                return True  # "according to Fresh News", "told CamboJA News"
-        if self.km_credit_words and not before.isascii():
-            folded = khmer_spelling.key(before)
+        tail = _TRAILING_THE.sub("", bare)  # "told the Phnom Penh Post"
+        if self.credit_words is not None and self.credit_words.search(tail.lower()):
+            return True  # "according to Fresh News", "told CamboJA News"
+        if self.km_credit_words and not tail.isascii():
+            folded = khmer_spelling.key(tail)
             return any(folded.endswith(w) for w in self.km_credit_words)
         return False
 

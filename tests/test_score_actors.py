@@ -309,3 +309,17 @@ def test_generated_forms_are_checked_like_written_aliases(tmp_path):
         return text.replace('["labour", "labor"]', '["labour", "Labor Day"]')
 
     assert "field 'spellings'" in _load_with(tmp_path, bad_pair)
+
+
+def test_the_lexicon_covers_the_groups_analysts_ask_about(lex):
+    assert len(lex.actors) >= 300
+    by_id = {a.id: a for a in lex.actors}
+    ministries = [a for a in lex.actors if a.name.startswith("Ministry of")]
+    assert len(ministries) >= 25 and all(a.cambodian for a in ministries)
+    for ident in ("pol-pot", "nuon-chea", "khieu-samphan", "ieng-sary", "duch", "ta-mok"):
+        assert by_id[ident].type == "historical" and by_id[ident].cambodian, ident
+    for ident in ("ly-yong-phat", "chen-zhi", "prince-group", "try-pheap", "kok-an"):
+        assert ident in by_id, ident
+    provinces = [p for p in lex.places if p.kind == "province"]
+    courts = [a for a in lex.actors if a.id.endswith("-court") and a.type == "court"]
+    assert len(courts) >= len(provinces) - 1  # Kep's court left out

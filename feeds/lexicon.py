@@ -646,9 +646,13 @@ _ROLE_FIELDS = {"title", "from", "to", "note"}
 def _phrases(where: _Where, table: dict, name: str) -> tuple[str, ...]:
     """A list of phrases, each checked as English or (``km_*`` fields) Khmer script."""
     phrases = _strings(where, table, name)
+    from feeds.score.text import has_khmer
+
     for phrase in phrases:
         if name.startswith("km_"):
             _khmer_key(where, name, phrase)
+        elif has_khmer(phrase) and f"km_{name}" in _ACTOR_TOP + tuple(_ACTOR_FIELDS):
+            raise where.error(name, f"{phrase!r} is Khmer script; put it under 'km_{name}'")
         else:
             _english_keys(where, name, phrase)
     return phrases

@@ -323,3 +323,14 @@ def test_the_lexicon_covers_the_groups_analysts_ask_about(lex):
     provinces = [p for p in lex.places if p.kind == "province"]
     courts = [a for a in lex.actors if a.id.endswith("-court") and a.type == "court"]
     assert len(courts) >= len(provinces) - 1  # Kep's court left out
+
+
+def test_a_khmer_demonym_in_the_english_list_is_pointed_to_its_place(tmp_path):
+    def khmer_demonym(text):
+        return text.replace('demonyms = ["Thai"]', 'demonyms = ["Thai", "ថៃ"]')
+
+    msg = _load_with(tmp_path, khmer_demonym)
+    assert msg == (
+        "actors.toml: actor 'thailand': field 'demonyms': 'ថៃ' is Khmer script; "
+        "put it under 'km_demonyms'"
+    )

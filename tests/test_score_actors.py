@@ -104,6 +104,10 @@ def test_khmer_spellings_are_folded_alike(lex):
     ]
     assert mentions(lex, "សាយ សំអាល់ បាននិយាយ។", language=km) == [("Say Sam Al", "សាយ សំអាល់")]
     assert mentions(lex, "ឧកញ៉ា លី យ៉ុងផាត់", language=km)[0][1].startswith("ឧកញ៉ា")
+    # a short name inside another word is not the name; after an honorific it is
+    assert mentions(lex, "និស្សិតមានចំនួនជាង ៣០,០០០នាក់។", language=km) == []
+    assert mentions(lex, "លោកនួន ជា បាននិយាយ។", language=km) == [("Nuon Chea", "លោកនួន ជា")]
+    assert mentions(lex, "មេដឹកនាំ នួន ជា បានស្លាប់។", language=km) == [("Nuon Chea", "នួន ជា")]
 
 
 def test_a_body_named_with_another_country_is_that_country(lex):
@@ -175,6 +179,12 @@ def test_outlets_named_as_sources_or_credits_are_not_mentions(lex):
 def test_matches_inside_web_addresses_are_not_mentions(lex):
     text = "See https://www.voanews.com/a/cambodia-supreme-court-dissolves-cnrp/1.html now."
     assert mentions(lex, text) == []
+    assert mentions(lex, 'A link="/khmer/hun-sen/" here.') == []
+    assert mentions(lex, 'A file="/img/bio__kem-sokha__marching.jpg" here.') == []
+    assert [a for a, _ in mentions(lex, "The CPP/CNRP talks.")] == [
+        "Cambodian People's Party",
+        "Cambodia National Rescue Party",
+    ]
 
 
 def test_ambiguous_short_names_never_match_alone(lex):

@@ -102,6 +102,7 @@ def build(lexicons: Lexicons, analyzer: SentimentIntensityAnalyzer | None = None
             lexicons.km_place_words,
             lexicons.credit_words,
             lexicons.km_credit_words,
+            lexicons.km_honorifics,
         ),
         name_strip=strip,
         known_names=known,

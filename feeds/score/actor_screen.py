@@ -12,7 +12,8 @@ Rules driven by actors.toml, plus one for web addresses:
   (``place_words``: "Hun Sen Boulevard", "Hun Sen Park"), or by one or two capitalised
   words and then a capitalised place word ("Sihanouk International Airport"), names a
   place or a building: the candidate is dropped. In Khmer the place word comes first
-  (``km_place_words``: មហាវិថី ហ៊ុន សែន).
+  (``km_place_words``: មហាវិថី ហ៊ុន សែន). A short Khmer name glued to the letters before
+  it is part of another word (នួន ជា in ចំនួនជាង), unless an honorific comes first.
 * **Another country's body.** A Cambodian ministry, court or security force named with
   a foreign country ("Thailand's Interior Ministry", "the Thai Defence Ministry", "the
   Ministry of Foreign Affairs of Vietnam", ក្រសួងការពារជាតិថៃ) is that country's: the
@@ -33,6 +34,7 @@ from feeds.score import khmer_spelling
 from feeds.score.text import Tokens, is_acronym, joins, phrase_words
 
 PEOPLE = ("person", "historical")
+KM_SHORT_NAME = 6  # folded characters; longer Khmer names are not found inside words
 BODIES = ("government_body", "court", "military")
 _POSSESSIVE_MARKS = ("'", "\u2019", "\u02bc")
 # នៃ ("of") and ប្រទេស ("country"), allowed between a body and its country
@@ -65,7 +67,11 @@ def _in_link(cand: tuple, text: str) -> bool:
         if k >= 0:
             b = min(b, k)
     chunk = text[a + 1 : b]
-    return any(sign in chunk for sign in _LINK_SIGNS)
+    if any(sign in chunk for sign in _LINK_SIGNS):
+        return True
+    # a path or file name: "/khmer/hun-sen/", "bio__kem-sokha__marching.jpg"; not "CPP/CNRP"
+    head, tail = text[a + 1 : start], text[end:b]
+    return "__" in chunk or ("/" in head and "/" in tail)
 
 
 def _slot_ending_at(toks: Tokens, first: int, end: int) -> int:
@@ -89,6 +95,7 @@ class Screen:
         km_place_words: tuple[str, ...] = (),
         credit_words: tuple[str, ...] = (),
         km_credit_words: tuple[str, ...] = (),
+        km_honorifics: tuple[str, ...] = (),
     ) -> None:
         self.people = frozenset(r for r, a in enumerate(actors) if a.type in PEOPLE)
         self.bodies = frozenset(r for r, a in enumerate(actors) if a.cambodian and a.type in BODIES)
@@ -101,6 +108,7 @@ class Screen:
             else None
         )
         self.km_credit_words = tuple(khmer_spelling.key(w) for w in km_credit_words)
+        self.km_honorifics = tuple(khmer_spelling.key(h) for h in km_honorifics)
         self.place_words = frozenset(place_words)
         self.km_place_words = tuple(khmer_spelling.key(w) for w in km_place_words)
         # qualifier phrases by their last word (before a body) and first word (after "of")
@@ -179,6 +187,8 @@ class Screen:
     def _place(self, cand: tuple, toks: Tokens, text: str) -> bool:
         start, end, _ref, first, _acronym = cand
         if first < 0:
+            if self._inside_khmer_word(start, end, text):
+                return True
             if not self.km_place_words:
                 return False
             before = khmer_spelling.key(text[max(0, start - 40) : start])
@@ -199,6 +209,18 @@ class Screen:
                 return False
             last = m
         return False
+
+    def _inside_khmer_word(self, start: int, end: int, text: str) -> bool:
+        """A short Khmer name glued to the letters before it is part of another word:
+        នួន ជា in ចំនួនជាង ("more than"). Khmer has no spaces between words, so only
+        short names are checked, and a name right after an honorific (លោកនួន ជា) is fine."""
+        previous = text[start - 1 : start]
+        if not previous or not "\u1780" <= previous <= "\u17ff":
+            return False
+        if len(khmer_spelling.key(text[start:end])) >= KM_SHORT_NAME:
+            return False
+        before = khmer_spelling.key(text[max(0, start - 40) : start])
+        return not any(before.endswith(h) for h in self.km_honorifics)
 
     # --- another country's body
 

@@ -8,11 +8,6 @@ from feeds.lexicon import load_lexicons
 from feeds.score import compiled, score_article, sentences
 
 
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicons()
-
-
 def mentions(lex, text: str, title: str = "", language: str | None = "en"):
     score = score_article(title, text, lex, language=language)
     sents = sentences(title, text)
@@ -86,8 +81,8 @@ def test_spelling_variants(lex):
 
 
 def test_khmer_spellings_are_folded_alike(lex):
-    from feeds.score.khmer_spelling import fold, key
-    from feeds.score.text import khmer_key
+    from feeds.khmer_spelling import fold, key
+    from feeds.text import khmer_key
 
     assert key("សម រង្ស៉ី") == key("សមរង្ស៊ី") == khmer_key("សម រង្ស៊ី")
     assert key("ស្ដ្រី") == key("ស្ត្រី")
@@ -288,10 +283,10 @@ def _load_with(tmp_path, edit):
     """The real lexicons with actors.toml changed by ``edit``; the loader's error text."""
     import shutil
 
-    from feeds.config import LEXICON_DIR
+    from feeds.config import lexicon_dir
     from feeds.lexicon import LexiconError
 
-    for f in LEXICON_DIR.glob("*.toml"):
+    for f in lexicon_dir().glob("*.toml"):
         shutil.copy(f, tmp_path / f.name)
     path = tmp_path / "actors.toml"
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import re
 
+from feeds import khmer_spelling
 from feeds.lexicon import Actor
-from feeds.score import khmer_spelling
-from feeds.score.text import Tokens, is_acronym, joins, phrase_words
+from feeds.text import Tokens, is_acronym, joins, phrase_words
 
 PEOPLE = ("person", "historical")
 KM_SHORT_NAME = 6  # folded characters; longer Khmer names are not found inside words

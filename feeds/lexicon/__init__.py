@@ -95,20 +95,17 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
             raws[name] = raw
             digest.update(name.encode() + b"\0" + data + b"\0")
     categories, rules = parse_terms(raws["terms.toml"])
-    actors, honorifics, km_honorifics, titles = parse_actors(raws["actors.toml"])
+    actor_file = parse_actors(raws["actors.toml"])
     places = parse_places(raws["places.toml"])
     if WORLD_NAMES in raws:
         places = parse_world_names(raws[WORLD_NAMES], places)
     sentiment = parse_sentiment(raws["sentiment.toml"])
     lexicons = Lexicons(
         categories=MappingProxyType(categories),
-        actors=actors,
         places=places,
         sentiment=MappingProxyType(sentiment),
-        honorifics=honorifics,
-        km_honorifics=km_honorifics,
-        titles=titles,
         rules=rules,
+        **actor_file,
         version=digest.hexdigest()[:12],
         directory=directory,
     )

@@ -112,7 +112,12 @@ class Actor:
     roles: tuple[Role, ...] = ()
     note: str = ""
     decisive: bool = True
+    western_order: bool = False
+    demonyms: tuple[str, ...] = ()
+    km_demonyms: tuple[str, ...] = ()
     cambodian: bool = False  # derived from the affiliation chain
+    forms: tuple[str, ...] = ()  # every English form matched: name, aliases, generated
+    km_forms: tuple[str, ...] = ()  # every Khmer form matched
 
     def roles_on(self, when: date) -> list[Role]:
         return roles_on(self, when)
@@ -141,6 +146,10 @@ class Lexicons:
     honorifics: tuple[str, ...] = ()
     km_honorifics: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    km_place_words: tuple[str, ...] = ()
+    credit_words: tuple[str, ...] = ()
+    km_credit_words: tuple[str, ...] = ()
     rules: FileRules = FileRules()
     version: str = ""
     directory: Path | None = None

@@ -164,6 +164,7 @@ def score_article(
     extend = resolver.honorifics.extend
     honorific_ends = resolver.honorifics.last_words
     last_full = resolver.last_full
+    screen, screen_active = comp.screen.apply, comp.screen.active
     low = toks.low
     terms, actors, places = comp.terms, comp.actors, comp.places
     for si in sorted(found):
@@ -187,6 +188,8 @@ def score_article(
             for m in counted:
                 known.append((base + m.start, base + m.end))
         cands = by_kind.get(ACTOR)
+        if cands and screen_active:
+            cands = by_kind[ACTOR] = screen(cands, toks, joined)
         if cands or ACTOR_CONTEXT in by_kind:
             if (
                 cands
@@ -290,6 +293,7 @@ def score_article(
             comp.name_strip,
             toks.written_somewhere,
             has_title=has_title,
+            place_words=comp.screen.place_words,
         ),
         vetoed=vetoed,
         furniture=sorted(furniture),

@@ -17,6 +17,7 @@ from feeds.lexicon import Actor, Lexicons, Place, Term
 from feeds.score import actors as _actors
 from feeds.score import relevance as _relevance
 from feeds.score import terms as _terms
+from feeds.score.actor_screen import Screen
 from feeds.score.furniture import Furniture
 from feeds.score.khmer import KhmerIndex
 from feeds.score.names import COMMON
@@ -39,6 +40,7 @@ class Compiled:
     actors: list[Actor]
     places: list[Place]
     honorifics: _actors.Honorifics
+    screen: Screen
     name_strip: set[str]
     known_names: set[str]
     analyzer: SentimentIntensityAnalyzer
@@ -71,6 +73,14 @@ def build(lexicons: Lexicons, analyzer: SentimentIntensityAnalyzer | None = None
         actors=actors,
         places=places,
         honorifics=_actors.Honorifics(lexicons.honorifics, lexicons.km_honorifics),
+        screen=Screen(
+            actors,
+            lexicons.place_words,
+            lexicons.km_place_words,
+            lexicons.credit_words,
+            lexicons.km_credit_words,
+            lexicons.km_honorifics,
+        ),
         name_strip=strip,
         known_names=known,
         analyzer=analyzer or make_analyzer(lexicons.sentiment),

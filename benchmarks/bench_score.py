@@ -8,6 +8,8 @@
    scorer runs ``QuickVader`` (same results, tested in
    ``tests/test_score_vader_equivalence.py``), timed alone in the same rounds, so the
    cost of everything else is printed too.
+   Language identification (py3langid on the lead) is timed alone as well, and its
+   share of scoring time printed. Target: it adds at most 15%.
 2. Phrase-matching cost (terms, actors, places; no VADER) with the real lexicons and
    with a synthetic lexicon holding ten times as many terms and actors. Target: <= 1.2x.
 
@@ -30,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +46,7 @@ from feeds.score import compiled, score_article, sentences  # noqa: E402
 from feeds.score import relevance as relevance_mod  # noqa: E402
 from feeds.score import terms as terms_mod  # noqa: E402
 from feeds.score.article import _candidates  # noqa: E402
+from feeds.score.language import detect_language, language_sample  # noqa: E402
 from feeds.score.sentiment import make_analyzer  # noqa: E402
 
 # Wire-copy shaped sentences, 15 to 35 words like real news; {A} actor, {T} risk term,
@@ -154,6 +158,9 @@ def interleaved(rounds: int, *fns) -> tuple[list[float], list[float]]:
     return best, ratios
 
 
+TODAY = date.today()
+
+
 def match_only(lex: Lexicons, articles: list[list[str]]) -> None:
     """Phrase matching and overlap resolution as score_article does it, without VADER."""
     comp = compiled(lex)
@@ -166,7 +173,9 @@ def match_only(lex: Lexicons, articles: list[list[str]]) -> None:
         resolver = actors_mod.ActorResolver(comp.actors, comp.honorifics)
         for si in sorted(found):
             by_kind = found[si]
-            terms_mod.resolve(by_kind, comp.terms, joined, starts[si], si)
+            if by_kind.get(terms_mod.TERM):
+                terms_mod.resolve(by_kind[terms_mod.TERM], by_kind.get(terms_mod.TERM_EXCLUSION),
+                                  comp.terms, joined, starts[si], si, lex.rules, TODAY)
             resolver.sentence(by_kind, joined, starts[si], si, toks, None)
             relevance_mod.places_in(by_kind)
 
@@ -267,8 +276,12 @@ def main() -> None:
         for s in sents:
             quick_polarity(s)
 
-    (t_vader, t_score, t_quick), (_, score_ratio, quick_ratio) = interleaved(
-        args.repeat, bare_vader, scoring, quick_vader
+    def language_id() -> None:
+        for title, text in articles:
+            detect_language(language_sample(title, text), "en")
+
+    (t_vader, t_score, t_quick, t_lang), (_, score_ratio, quick_ratio, _) = interleaved(
+        args.repeat, bare_vader, scoring, quick_vader, language_id
     )
 
     big, n_terms, n_actors = tenfold_lexicons(lex)
@@ -303,6 +316,11 @@ def main() -> None:
         (
             "scoring minus QuickVader (median)",
             f"{(score_ratio - quick_ratio) * 100:8.1f} %   of bare VADER",
+        ),
+        (
+            "language identification (inside scoring)",
+            f"{t_lang / len(articles) * 1e6:8.1f} us/article = "
+            f"{t_lang / (t_score - t_lang) * 100:.1f}% added to scoring   (target <= 15%)",
         ),
         (
             "matching, real lexicons",

@@ -98,12 +98,14 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
                            "matches": [_match_detail(m, sents) for m in result.term_matches]})
         if not gold:
             continue
-        by_cat = defaultdict(list)
+        by_cat = defaultdict(list)  # the categories the scorer says the article reports
         for m in result.term_matches:
-            by_cat[m.category].append(m)
+            if m.category in result.category_points:
+                by_cat[m.category].append(m)
         _categories(label, by_cat, sents, where, cat, errors)
         _actors(label, result, sents, facts, where, act, errors)
-        risk_scores[label["risk"]].append(result.risk_score)
+        if result.risk_score is not None:  # None: a language without term lists
+            risk_scores[label["risk"]].append(result.risk_score)
         if label["language"] == "en" and label["tone"] and result.sentiment is not None:
             scored_tone = tone_of(result.sentiment)
             hit = scored_tone == label["tone"]

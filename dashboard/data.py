@@ -141,6 +141,7 @@ def overview_data(url: str, version: tuple, f: Filters, categories: tuple[str, .
             "categories": (queries.category_daily, f, categories),
             "alerts": (queries.alerts, f),
             "actors": (queries.top_actors, f, 12),
+            "coverage": (queries.coverage, f),
         },
     )
 
@@ -242,3 +243,35 @@ def sentence_sentiment_fn(language: str | None):
     except Exception:
         return None
     return lambda s: float(analyzer.polarity_scores(s)["compound"])
+
+
+def context_rules(detail: dict) -> tuple[dict, list[dict]]:
+    """The scorer's context rules for one article, as the evidence view shows them.
+
+    The rule that decided each term (``{(sentence_index, start, end, term): rule}``) and
+    the matches a rule stopped, from scoring the stored text again with the current
+    lexicons: they are not stored. ``({}, [])`` when the lexicons do not load.
+    """
+    lex = lexicons()
+    if lex is None:
+        return {}, []
+    # Imported here: only the evidence view needs the scorer.
+    from feeds.score import score_article
+
+    published = detail.get("published_at")
+    score = score_article(
+        detail.get("title") or "",
+        detail.get("text") or "",
+        lex,
+        language=detail.get("language"),
+        published=published.date() if hasattr(published, "date") else None,
+    )
+    rules = {
+        (m.sentence_index, m.start, m.end, m.term): m.rule for m in score.term_matches if m.rule
+    }
+    vetoed = [
+        {"sentence_index": v.sentence_index, "term": v.term, "matched": v.matched,
+         "category": v.category, "rule": v.rule}
+        for v in score.vetoed
+    ]
+    return rules, vetoed

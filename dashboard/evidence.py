@@ -150,6 +150,7 @@ class Highlight:
     detail: str = ""  # canonical term, for terms
     weight: float | None = None
     sentiment: float | None = None
+    rule: str = ""  # the context rule that decided, for terms ("" = the plain term)
 
 
 @dataclass
@@ -186,6 +187,7 @@ def locate(sentence: str, hl: Highlight) -> Highlight | None:
         hl.detail,
         hl.weight,
         hl.sentiment,
+        hl.rule,
     )
 
 
@@ -254,7 +256,8 @@ def build_evidence(
     """Every sentence of an article with its highlights, plus matches that could not be
     placed.
 
-    ``terms``: rows with category, term, matched, weight, sentence_index, start, end.
+    ``terms``: rows with category, term, matched, weight, sentence_index, start, end,
+    and optionally the context ``rule`` that decided (see ``term_note``).
     ``mentions``: rows with actor, alias, sentence_index, start, end, sentiment.
     (DataFrames or iterables of mappings.) ``sentences`` defaults to the scorer's split.
     A sentence's sentiment is the stored one from an actor mention in it when there is
@@ -274,6 +277,7 @@ def build_evidence(
                 str(r.get("matched") or ""),
                 str(r.get("term") or ""),
                 _num(r.get("weight")),
+                rule=str(r.get("rule") or ""),
             )
         )
     stored_sentiment: dict[int, float] = {}
@@ -326,6 +330,25 @@ def build_evidence(
             )
         )
     return out, unplaced
+
+
+def term_note(h: Highlight, label: str) -> str:
+    """How a matched term counted, in words: "Unrest & protest: crack-down (weight 4;
+    requires: protesters)", or "(weight 0.6; past: khmer rouge)" when discounted."""
+    inside = [f"weight {h.weight:g}"] if h.weight is not None else []
+    if h.rule:
+        inside.append(h.rule)
+    return f"{label}: {h.detail or h.text}" + (f" ({'; '.join(inside)})" if inside else "")
+
+
+def vetoed_notes(vetoed, label: Callable[[str], str]) -> list[str]:
+    """One line per match a context rule stopped: sentence, term, category, and why
+    (``vetoed``: rows with sentence_index, term, matched, category, rule)."""
+    return [
+        f"Sentence {int(r['sentence_index'])}: \"{r['matched']}\" not counted as "
+        f"{label(str(r['category']))} ({r['rule']})"
+        for r in _rows(vetoed)
+    ]
 
 
 def _num(value) -> float | None:

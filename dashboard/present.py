@@ -97,6 +97,34 @@ def fmt_pct(value) -> str:
 _RUNNING_NAMES = {"refresh": "a refresh", "demo": "a demo load", series.RESCORE: "a rescore"}
 
 
+def coverage_note(cov: dict) -> str | None:
+    """What the Overview's figures leave out, in words (``queries.coverage``), or None.
+
+    "4 relevant articles could not be scored: they are in a language without risk-term
+    lists (fr 3, zh 1) ..." for ``{"undated": 2, "unscored": {"fr": 3, "zh": 1}}``, then
+    a sentence on the 2 articles without a date.
+    """
+    parts = []
+    unscored = cov.get("unscored") or {}
+    n = sum(unscored.values())
+    if n:
+        langs = ", ".join(f"{lang} {k}" for lang, k in unscored.items())
+        parts.append(
+            f"{n} relevant article{'s' if n != 1 else ''} could not be scored: "
+            f"{'they are' if n != 1 else 'it is'} in a language without risk-term lists "
+            f"({langs}), so their risk and sentiment are not counted."
+        )
+    undated = cov.get("undated") or 0
+    if undated:
+        many = undated != 1
+        parts.append(
+            f"{undated} article{'s have' if many else ' has'} no publication date "
+            f"({'their' if many else 'its'} fetch time stands in): "
+            f"{'they are' if many else 'it is'} left out of the trends and alerts."
+        )
+    return " ".join(parts) or None
+
+
 def freshness_line(info: dict) -> str:
     """Plain text: when the data last changed (the newest finished run of any kind, a
     rescore included), whether it is demo data, and whether a run is going on.

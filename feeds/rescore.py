@@ -34,13 +34,14 @@ def _rescore_range(first_id: int, last_id: int, always_relevant_sources: set[str
     a = schema.articles
     with engine.connect() as conn:
         rows = conn.execute(
-            select(a.c.id, a.c.title, a.c.text, a.c.language, a.c.source)
+            select(a.c.id, a.c.title, a.c.text, a.c.language, a.c.source, a.c.published_at,
+                   a.c.published_estimated)
             .where(a.c.id.between(first_id, last_id)).order_by(a.c.id)
         ).all()
     # Score outside any transaction: SQLite has one writer at a time, and the other
     # workers should not wait while this one computes.
-    scores = score_many([(r.title, r.text, r.language, r.source in always_relevant_sources)
-                         for r in rows])
+    scores = score_many([(r.title, r.text, r.language, r.source in always_relevant_sources,
+                          None if r.published_estimated else r.published_at) for r in rows])
     with store.write_turn(engine) as conn:
         store.save_scores(conn, [(r.id, score) for r, score in zip(rows, scores, strict=True)],
                           lexicon_version)

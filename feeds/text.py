@@ -13,8 +13,8 @@ stop of a one-letter initial; any other punctuation (comma, quote, bracket, line
 dash with spaces) ends the phrase. Keys are lower-cased with accents folded, so
 ``Lèse-majesté`` and ``lese majeste`` are the same key.
 
-Khmer keys drop whitespace and unify the two interchangeable subscript forms of DA/TA,
-because Khmer script does not separate words with spaces.
+Khmer keys are the Khmer spelling fold of :mod:`feeds.khmer_spelling` (whitespace,
+sign variants, mark order), the same one the scorer applies to article text.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import re
 import unicodedata
 from itertools import accumulate, count
 from operator import sub
+
+from feeds import khmer_spelling
 
 # --- cleaning -------------------------------------------------------------------------
 
@@ -277,10 +279,9 @@ def is_acronym(phrase: str) -> bool:
 
 # --- Khmer keys -----------------------------------------------------------------------
 
-COENG = "\u17d2"
+COENG = khmer_spelling.COENG
 
 
 def khmer_key(text: str) -> str:
-    """A Khmer lexicon form as matched: no whitespace, subscript DA written as TA."""
-    squeezed = "".join(normalise(text).split())
-    return squeezed.replace(COENG + "\u178a", COENG + "\u178f")
+    """A Khmer lexicon form as matched (see :mod:`feeds.khmer_spelling`)."""
+    return khmer_spelling.key(normalise(text))

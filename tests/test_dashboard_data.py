@@ -97,3 +97,15 @@ def test_evidence_sentiment_matches_what_the_scorer_stored_with_a_custom_folder(
 def test_only_english_sentences_are_recomputed(custom_dir):
     assert data.sentence_sentiment_fn("km") is None
     assert data.sentence_sentiment_fn(None) is None
+
+
+def test_evidence_view_gets_the_rules_that_decided_and_stopped_terms():
+    detail = {
+        "title": "",
+        "text": "Police cracked down on journalists. Troops gathered near Ban Dan village.",
+        "language": "en",
+        "published_at": None,
+    }
+    rules, vetoed = data.context_rules(detail)
+    assert [r for r in rules.values() if r.startswith("instead: media_civil_society")]
+    assert {(v["term"], v["rule"]) for v in vetoed} >= {("ban", "proper name")}

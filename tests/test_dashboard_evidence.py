@@ -303,3 +303,20 @@ def test_fallback_sentences():
 )
 def test_safe_url(url, ok):
     assert (safe_url(url) is not None) == ok
+
+
+def test_term_note_names_the_rule_and_vetoed_notes_say_why():
+    from dashboard.evidence import Highlight, term_note, vetoed_notes
+
+    h = Highlight(2, 0, 6, "term", "security_military", "killed", "kill", 0.7,
+                  rule="requires: soldiers; past: khmer rouge")
+    note = term_note(h, "Security & military")
+    assert note == "Security & military: kill (weight 0.7; requires: soldiers; past: khmer rouge)"
+    plain = Highlight(2, 0, 6, "term", "arrests_legal", "arrested", "arrest", 3.0)
+    assert term_note(plain, "Arrests") == "Arrests: arrest (weight 3)"
+    lines = vetoed_notes(
+        [{"sentence_index": 3, "term": "ban", "matched": "Ban", "category": "political_crisis",
+          "rule": "proper name"}],
+        lambda c: c.replace("_", " "),
+    )
+    assert lines == ['Sentence 3: "Ban" not counted as political crisis (proper name)']

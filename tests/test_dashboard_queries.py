@@ -543,3 +543,54 @@ def test_filters_are_plain_values():
     b = Filters(start=date(2024, 1, 1), end=date(2024, 1, 2), categories=("x",))
     assert a == b and hash(a) == hash(b)
     assert defaultdict(int, {a: 1})[b] == 1
+
+
+# --- undated and unscored articles (issue #9) -------------------------------------------
+
+
+@pytest.fixture
+def edited(tmp_path):
+    """A fresh small dataset where one article's date is estimated and another is in a
+    language without term lists (risk and sentiment not scored)."""
+    url = f"sqlite:///{tmp_path / 'edited.db'}"
+    build_dataset(url, n_articles=40, hostile_title=False)
+    eng = store.make_engine(url)
+    a = schema.articles
+    with eng.begin() as conn:
+        ids = [r.id for r in conn.execute(
+            select(a.c.id).where(a.c.relevant.is_(True)).order_by(a.c.id.desc()).limit(2)
+        )]
+        conn.execute(a.update().where(a.c.id == ids[0]).values(published_estimated=True))
+        conn.execute(a.update().where(a.c.id == ids[1]).values(
+            language="fr", risk_score=None, sentiment=None))
+    yield eng, ids
+    eng.dispose()
+
+
+def test_trends_and_alerts_leave_estimated_dates_out(edited):
+    eng, (undated, _french) = edited
+    with eng.connect() as conn:
+        k = q.known_values(conn)
+        f = default_filters(k)
+        total = q.article_count(conn, f)
+        daily = q.daily_stats(conn, f)
+        day = conn.execute(select(schema.articles.c.published_day)
+                           .where(schema.articles.c.id == undated)).scalar()
+        listed = q.article_list(conn, f, limit=10_000)
+    assert daily["articles"].sum() == total - 1  # counted in the table, not in the trend
+    assert listed.set_index("id").loc[undated, "estimated"]
+    assert listed["estimated"].sum() == 1
+    assert day is not None
+
+
+def test_coverage_counts_unscored_and_undated(edited):
+    eng, _ids = edited
+    with eng.connect() as conn:
+        cov = q.coverage(conn, default_filters(q.known_values(conn)))
+    assert cov == {"undated": 1, "unscored": {"fr": 1}}
+    from dashboard.present import coverage_note
+
+    note = coverage_note(cov)
+    assert "1 relevant article could not be scored" in note and "(fr 1)" in note
+    assert "1 article has no publication date (its fetch time stands in): it is left" in note
+    assert coverage_note({"undated": 0, "unscored": {}}) is None

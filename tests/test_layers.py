@@ -29,7 +29,7 @@ LAYERS = {
     "rescore": 4,
     "cli": 5,
 }
-SAME_LAYER_GROUPS: dict[str, str] = {}
+SAME_LAYER_GROUPS: dict[str, str] = {"khmer_spelling": "text"}  # the Khmer half of text
 
 
 def _modules() -> dict[str, Path]:

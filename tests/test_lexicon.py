@@ -366,3 +366,53 @@ def test_names_too_long_for_the_database_are_refused_at_load(tmp_path):
     assert msg.endswith("id is 68 characters long (at most 60)")
     msg = error(tmp_path, actors=ACTORS.replace('name = "Hun Sen"', f'name = "{"H" * 201}"'))
     assert msg.endswith("field 'name': is 201 characters long (at most 200)")
+
+
+# --- context rules and other-language names (issue #9) -------------------------------
+
+
+def test_context_rules_load_with_word_lists_expanded(tmp_path):
+    terms = TERMS.replace(
+        'exclude = ["cardiac arrest"]',
+        'exclude = ["cardiac arrest"]\nrequires = ["@court", "police"]\nnear = 5',
+    ) + '\n[words]\ncourt = ["court*", "judge"]\n'
+    lex = load_lexicons(write(tmp_path, terms=terms))
+    (term,) = lex.terms
+    assert term.requires == ("court*", "judge", "police") and term.near == 5
+
+
+def test_context_rule_errors_name_the_field(tmp_path):
+    msg = error(tmp_path, terms=TERMS + 'requires = ["@nope"]\n')
+    assert "term 'arrest': field 'requires': '@nope': no such list in [words]" in msg
+    instead = 'instead = [{ category = "arrests_legal", near = ["x"] }]\n'
+    msg = error(tmp_path, terms=TERMS + instead)
+    assert "field 'instead': needs 'requires'" in msg
+    msg = error(tmp_path, terms=TERMS + "near = 0\n")
+    assert "field 'near': must be a whole number of words" in msg
+    pair = '\n[[pairs]]\ncategory = "media"\nwhen = ["arrests_legal"]\nnear = ["x"]\nweight = 1\n'
+    assert "'media' is not a category of this file" in error(tmp_path, terms=TERMS + pair)
+    bad = "\n[furniture]\nlines = ['(unclosed']\n"
+    assert "is not a regular expression" in error(tmp_path, terms=TERMS + bad)
+    assert "unknown top-level key 'rules'" in error(tmp_path, terms=TERMS + "\n[rules]\nx = 1\n")
+
+
+def test_world_names_add_to_a_place(tmp_path):
+    names = '[[names]]\nplace = "Phnom Penh"\nlatin = ["Phnôm Pênh"]\nother = ["金边"]\n'
+    lex = load_lexicons(write(tmp_path, world_names=names))
+    place = next(p for p in lex.places if p.name == "Phnom Penh")
+    assert "Phnôm Pênh" in place.aliases and place.scripts == ("金边",)
+    # optional: the folder loads without it, and the version differs
+    (tmp_path / "b").mkdir()
+    assert load_lexicons(write(tmp_path / "b")).version != lex.version
+
+
+def test_world_names_errors(tmp_path):
+    assert "'Hanoi' is not a place in places.toml" in error(
+        tmp_path, world_names='[[names]]\nplace = "Hanoi"\n'
+    )
+    assert "is not written in Latin script" in error(
+        tmp_path, world_names='[[names]]\nplace = "Poipet"\nlatin = ["ปอยเปต"]\n'
+    )
+    assert "too short to be a name" in error(
+        tmp_path, world_names='[[names]]\nplace = "Poipet"\nother = ["金"]\n'
+    )

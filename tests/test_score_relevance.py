@@ -52,11 +52,40 @@ def test_generic_names_and_acronyms_only_support(lex):
     assert verdict(lex, "The Senate and the National Assembly met on Tuesday.")[0]
 
 
-def test_khmer_script_is_relevant(lex):
-    relevant, terms = verdict(lex, "ព័ត៌មានថ្មី")
-    assert relevant and terms == ["khmer-script"]
+def test_khmer_script_alone_is_not_relevant(lex):
+    assert verdict(lex, "ព័ត៌មានថ្មី") == (False, [])
+    # Thai rice exports, in Khmer
+    assert verdict(lex, "ថៃនាំចេញអង្ករទៅចិនកើនឡើង។") == (False, [])
     relevant, terms = verdict(lex, "ភ្លៀងធ្លាក់នៅភ្នំពេញ។")
     assert relevant and terms == ["Phnom Penh", "khmer-script"]
+
+
+FILLER = " ".join(f"Sentence {n} is about the Thai economy." for n in range(5))
+
+
+def test_one_passing_mention_far_down_is_not_enough(lex):
+    text = f"Thai rice exports rose in May. {FILLER} Buyers also came from Cambodia."
+    assert verdict(lex, text, title="Thai rice exports rise") == (False, [])
+    # twice is a subject, and the title or the lead is enough alone
+    twice = text + " Cambodia bought more than last year."
+    assert verdict(lex, twice, title="Thai rice exports rise")[0]
+    assert verdict(lex, text, title="Thai rice sold to Cambodia")[0]
+    assert verdict(lex, "Cambodia bought Thai rice in May. " + FILLER)[0]
+
+
+def test_a_name_in_a_list_of_countries_counts_for_little(lex):
+    text = "Rice prices rose in Thailand, Vietnam, Cambodia and India this month."
+    assert verdict(lex, text + " " + FILLER) == (False, [])
+    assert verdict(lex, "Rice prices rose in Cambodia this month. " + FILLER)[0]
+
+
+def test_media_outlets_and_bylines_are_not_evidence(lex):
+    text = ("Thailand's central bank held rates on Wednesday.\n"
+            "By Sok Chea\n"
+            "Address: No. 10, Street 228, Phnom Penh, Cambodia")
+    assert verdict(lex, text) == (False, [])
+    text = "Thailand's central bank held rates on Wednesday, the Phnom Penh Post reported."
+    assert verdict(lex, text) == (False, [])
 
 
 def test_always_relevant_feed(lex):
@@ -79,8 +108,11 @@ def test_always_relevant_feed(lex):
         ("La police a arrêté trois personnes.", "fr", "fr"),
         ("The police said that the suspects were arrested on Monday.", None, "en"),
         ("Hun Sen to step down", None, "en"),
-        ("La police a arrêté trois personnes hier soir.", None, None),
-        ("Polisi menangkap tiga orang di Phnom Penh kemarin.", None, None),
+        ("La police a arrêté trois personnes hier soir.", None, "fr"),
+        ("Polisi menangkap tiga orang di Phnom Penh kemarin.", None, "id"),
+        ("Sin embargo, el gobierno de Camboya anunció nuevas medidas.", "en", "es"),
+        ("柬埔寨警方逮捕三人", None, "zh"),
+        ("Police arrested three.", "fr", "fr"),  # too short to overrule the feed
         ("The police said it was over.", "km", "en"),  # no Khmer script at all
         ("", None, None),
         ("12345 !!!", None, None),

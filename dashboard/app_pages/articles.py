@@ -16,6 +16,8 @@ from dashboard.evidence import (
     legend_markdown,
     safe_url,
     split_sentences,
+    term_note,
+    vetoed_notes,
 )
 
 MAX_ID = 2**31 - 1  # articles.id is an INTEGER column
@@ -79,6 +81,7 @@ else:
     view = pd.DataFrame(
         {
             "published": table["published"],
+            "estimated": ["estimated" if e else "" for e in table["estimated"]],
             "title": [present.cell_text(t) for t in table["title"]],
             "link": [safe_url(u) for u in table["url"]],
             "source": [present.cell_text(t) for t in table["source"]],
@@ -105,6 +108,12 @@ else:
         column_config={
             "published": st.column_config.DatetimeColumn(
                 "Published (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "estimated": st.column_config.TextColumn(
+                "Date",
+                width="small",
+                help="'estimated': the feed gave no date, so the fetch time stands in; "
+                "such articles are left out of trends and alerts.",
             ),
             "title": st.column_config.TextColumn("Title", width="large"),
             "link": st.column_config.LinkColumn(
@@ -192,10 +201,19 @@ with right:
         )
 
 sentences, from_scorer = split_sentences(detail["title"], detail["text"])
+rules, vetoed = data.context_rules(detail)
+terms = detail["terms"]
+if rules and not terms.empty:
+    terms = terms.assign(
+        rule=[
+            rules.get((int(r.sentence_index), int(r.start), int(r.end), r.term), "")
+            for r in terms.itertuples()
+        ]
+    )
 evidence, unplaced = build_evidence(
     detail["title"],
     detail["text"],
-    detail["terms"],
+    terms,
     detail["mentions"],
     sentences=sentences,
     sentence_sentiment=data.sentence_sentiment_fn(detail.get("language")),
@@ -224,11 +242,7 @@ for item in evidence:
             found = []
             for h in item.highlights:
                 if h.kind == "term":
-                    found.append(
-                        f"{ctx.label(h.label)}: {h.detail or h.text} (weight {h.weight:g})"
-                        if h.weight is not None
-                        else f"{ctx.label(h.label)}: {h.detail or h.text}"
-                    )
+                    found.append(term_note(h, ctx.label(h.label)))
                 else:
                     found.append(f"actor {h.label}")
             st.caption(escape_markdown("; ".join(found)))
@@ -241,6 +255,10 @@ if unplaced:
         ),
         icon=":material/location_off:",
     )
+
+if vetoed:
+    with st.expander(f"Terms not counted ({len(vetoed)}): a context rule stopped them"):
+        st.caption(escape_markdown(" · ".join(vetoed_notes(vetoed, ctx.label))))
 
 with st.expander("All term matches"):
     st.dataframe(detail["terms"], hide_index=True, placeholder=present.PLACEHOLDER, width="stretch")

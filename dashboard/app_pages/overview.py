@@ -70,6 +70,10 @@ c4.metric(
     help=f"Articles with risk score ≥ {queries.HIGH_RISK:.0f}.",
 )
 
+note = present.coverage_note(found["coverage"])
+if note:
+    st.caption(escape_markdown(note))
+
 if cur["articles"] == 0:
     st.info(
         "No articles match these filters in this window. Widen the date range or "

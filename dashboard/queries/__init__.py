@@ -50,6 +50,7 @@ from dashboard.queries.coverage import (
 from dashboard.queries.overview import (
     alerts,
     category_daily,
+    coverage,
     daily_stats,
 )
 from dashboard.queries.sources import (
@@ -86,6 +87,7 @@ __all__ = [
     "freshness",
     "known_values",
     "window_languages",
+    "coverage",
     "daily_stats",
     "category_daily",
     "alerts",

@@ -23,6 +23,7 @@ def article_count(conn: Connection, f: Filters) -> int:
 ARTICLE_COLUMNS = [
     "id",
     "published",
+    "estimated",
     "title",
     "source",
     "risk_score",
@@ -37,13 +38,15 @@ ARTICLE_COLUMNS = [
 def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd.DataFrame:
     """The newest ``limit`` matching articles with their categories and actors.
 
-    Columns: id, published, title, source, risk_score, sentiment, categories (list of
+    Columns: id, published, estimated (the date is the fetch time: the feed gave
+    none), title, source, risk_score, sentiment, categories (list of
     keys, highest points first), actors (list, most mentioned first), language, url.
     """
     rows = conn.execute(
         select(
             A.c.id,
             A.c.published_at,
+            A.c.published_estimated,
             A.c.title,
             A.c.source,
             A.c.risk_score,
@@ -78,6 +81,7 @@ def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd
             {
                 "id": r.id,
                 "published": r.published_at,
+                "estimated": bool(r.published_estimated),
                 "title": r.title,
                 "source": r.source,
                 "risk_score": r.risk_score,

@@ -1,15 +1,23 @@
-"""The Overview's reads: per-day sums, category volume per day, alert counts."""
+"""The Overview's reads: per-day sums, category volume per day, alert counts, and what
+the figures leave out (articles without a date, articles no term list could score).
+
+Trends and alerts count dated articles only: an article whose feed gave no date carries
+its fetch time, flagged ``published_estimated``, which would pile a backfill onto one
+day. ``coverage`` counts what is left out, so the page can say so.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, case, false, func, select, true
 
 from dashboard.filters import Filters
 from dashboard.queries.common import AA, AC, HIGH_RISK, NEGATIVE, A, conditions
 from dashboard.series import ALERT_BASELINE_WEEKS, ALERT_RECENT_DAYS, DAILY_COLUMNS, alert_table
+
+DATED = A.c.published_estimated == false()
 
 
 def daily_stats(
@@ -32,7 +40,7 @@ def daily_stats(
             func.count(A.c.sentiment).label("sent_n"),
             func.sum(case((and_(scored, A.c.sentiment <= NEGATIVE), 1), else_=0)).label("negative"),
         )
-        .where(*conditions(f, start=start, end=end))
+        .where(*conditions(f, start=start, end=end), DATED)
         .group_by(A.c.published_day)
         .order_by(A.c.published_day)
     )
@@ -62,7 +70,7 @@ def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
     rows = conn.execute(
         select(day.label("day"), *counts)
         .select_from(A.join(AC, AC.c.article_id == A.c.id))
-        .where(*conditions(f))
+        .where(*conditions(f), DATED)
         .group_by(day)
         .order_by(day)
     ).all()
@@ -86,7 +94,7 @@ def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
             func.sum(case((is_recent, 0), else_=1)).label("baseline_total"),
         )
         .select_from(join)
-        .where(*conditions(f, start=base_from, end=end))
+        .where(*conditions(f, start=base_from, end=end), DATED)
         .group_by(key)
     ).all()
     return pd.DataFrame(rows, columns=["key", "recent", "baseline_total"])
@@ -101,3 +109,23 @@ def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["kind", "key", "recent", "baseline", "ratio"])
     return pd.concat(parts, ignore_index=True)
+
+
+def coverage(conn: Connection, f: Filters) -> dict:
+    """What the window's figures leave out: ``undated`` (articles whose date was
+    estimated from the fetch time: not in trends and alerts) and ``unscored``, the
+    relevant articles without a risk score, counted by language (no term list for it).
+    """
+    undated = conn.execute(
+        select(func.count()).select_from(A).where(*conditions(f), A.c.published_estimated == true())
+    ).scalar()
+    rows = conn.execute(
+        select(A.c.language, func.count())
+        .where(*conditions(f), A.c.risk_score.is_(None))
+        .group_by(A.c.language)
+        .order_by(func.count().desc(), A.c.language)
+    ).all()
+    return {
+        "undated": int(undated or 0),
+        "unscored": {(lang or "unknown"): int(n) for lang, n in rows},
+    }

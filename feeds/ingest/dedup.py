@@ -101,7 +101,8 @@ def store_entries(conn: Connection, settings: Settings, cfg: FeedConfig, row: di
         scored = [
             (article_id, ready.get(art.url) or score_article(
                 art.title, art.text, lexicons, language=art.language,
-                always_relevant=cfg.always_relevant))
+                always_relevant=cfg.always_relevant,
+                published=None if art.published_estimated else art.published_at.date()))
             for article_id, art in zip(ids, new, strict=True)
         ]
         store.save_scores(conn, scored, lexicons.version, fresh=True)

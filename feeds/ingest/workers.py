@@ -155,11 +155,16 @@ def parse_articles(body: bytes, headers: dict[str, str], fetched_at: datetime, f
     return parsed, articles, skipped
 
 
-def score_many(items: list[tuple[str, str, str | None, bool]]) -> list[ArticleScore]:
-    """Score (title, text, language, always_relevant) tuples with this process's lexicons."""
+def score_many(
+    items: list[tuple[str, str, str | None, bool, datetime | None]],
+) -> list[ArticleScore]:
+    """Score (title, text, language, always_relevant, published) tuples with this
+    process's lexicons; ``published`` (None when estimated) dates the article, so
+    that what counts as the past follows the article, not the day of a rescore."""
     assert _lexicons is not None, "worker not initialised"
-    return [score_article(title, text, _lexicons, language=language, always_relevant=always)
-            for title, text, language, always in items]
+    return [score_article(title, text, _lexicons, language=language, always_relevant=always,
+                          published=published.date() if published else None)
+            for title, text, language, always, published in items]
 
 
 def extract(page: bytes, url: str) -> str | None:
@@ -248,7 +253,8 @@ def _store_scored(settings: Settings, cfg: FeedConfig, row: dict,
         known = store.existing_urls(conn, (a.url for a in articles if a.url not in ready))
     fresh = list({a.url: a for a in reversed(articles)
                   if a.url not in known and a.url not in ready}.values())
-    scores = score_many([(a.title, a.text, a.language, cfg.always_relevant) for a in fresh])
+    scores = score_many([(a.title, a.text, a.language, cfg.always_relevant,
+                          None if a.published_estimated else a.published_at) for a in fresh])
     ready.update((a.url, score) for a, score in zip(fresh, scores, strict=True))
 
     def store_part(conn, part: list[NewArticle]) -> int:

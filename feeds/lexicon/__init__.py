@@ -1,7 +1,8 @@
 """The lexicon files: load and validate ``data/lexicons/*.toml`` (compiling is the scorer's).
-Four TOML files, all required, none other allowed in the folder (a misspelt file name is
-an error rather than a silently ignored file). Every problem raises :class:`LexiconError`
-naming the file, the entry and the field. Matching rules shared by all files:
+Four TOML files, all required, and the optional ``world_names.toml``; none other allowed
+in the folder (a misspelt file name is an error rather than a silently ignored file).
+Every problem raises :class:`LexiconError` naming the file, the entry and the field.
+Matching rules shared by all files:
 
 * English entries match whole words, case-insensitively, accents folded; spaces,
   hyphens and apostrophes between words are interchangeable (``Hun Sen's``,
@@ -45,8 +46,11 @@ from feeds.lexicon.model import (
 from feeds.lexicon.places import PLACE_KINDS, parse_places
 from feeds.lexicon.sentiment import parse_sentiment
 from feeds.lexicon.terms import inflections, parse_terms
+from feeds.lexicon.world_names import FILE as WORLD_NAMES
+from feeds.lexicon.world_names import parse_world_names
 
 FILES = ("terms.toml", "actors.toml", "places.toml", "sentiment.toml")
+OPTIONAL_FILES = (WORLD_NAMES,)  # read when present
 
 __all__ = [
     "ACTOR_TYPES",
@@ -73,7 +77,8 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
     directory = Path(directory)
     if not directory.is_dir():
         raise LexiconError(f"{directory}: lexicon folder not found")
-    unexpected = sorted(p.name for p in directory.glob("*.toml") if p.name not in FILES)
+    known = FILES + OPTIONAL_FILES
+    unexpected = sorted(p.name for p in directory.glob("*.toml") if p.name not in known)
     if unexpected:
         raise LexiconError(
             f"{unexpected[0]}: unexpected file in {directory} (expected {', '.join(FILES)})"
@@ -84,18 +89,23 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
         raw, data = _fields.read_toml(directory, name)
         raws[name] = raw
         digest.update(name.encode() + b"\0" + data + b"\0")
-    categories = parse_terms(raws["terms.toml"])
-    actors, honorifics, km_honorifics, titles = parse_actors(raws["actors.toml"])
+    for name in OPTIONAL_FILES:
+        if (directory / name).is_file():
+            raw, data = _fields.read_toml(directory, name)
+            raws[name] = raw
+            digest.update(name.encode() + b"\0" + data + b"\0")
+    categories, rules = parse_terms(raws["terms.toml"])
+    actor_file = parse_actors(raws["actors.toml"])
     places = parse_places(raws["places.toml"])
+    if WORLD_NAMES in raws:
+        places = parse_world_names(raws[WORLD_NAMES], places)
     sentiment = parse_sentiment(raws["sentiment.toml"])
     lexicons = Lexicons(
         categories=MappingProxyType(categories),
-        actors=actors,
         places=places,
         sentiment=MappingProxyType(sentiment),
-        honorifics=honorifics,
-        km_honorifics=km_honorifics,
-        titles=titles,
+        rules=rules,
+        **actor_file,
         version=digest.hexdigest()[:12],
         directory=directory,
     )

@@ -7,12 +7,25 @@ The matching rules every file shares are in ``feeds.lexicon``.
     honorifics = ["Samdech", "H.E."]   # before an alias, become part of the mention
     km_honorifics = ["សម្តេច"]
     titles = ["Prime Minister"]         # job titles, ignored when collecting unlisted names
+    spellings = [["labour", "labor"]]   # an alias with one word also matches with the other
+    km_prefixes = [["គណបក្ស", "បក្ស"]]   # a Khmer name with the long prefix, also the short
+    place_words = ["boulevard"]         # after a person's name: a place ("Hun Sen
+                                        # Boulevard", "Sihanouk International Airport");
+                                        # also never part of an unlisted name
+    km_place_words = ["មហាវិថី"]         # before a person's Khmer name: a place
+    credit_words = ["according to"]     # before an outlet: a source, not a mention
+    km_credit_words = ["បើតាម"]         # (so are "Name/VOD" credits, site names after
+                                        # "|" or " - ", and datelines "AKP Phnom Penh --")
 
     [[actor]]
     id = "hun-sen"                      # unique; lower case, digits, hyphens
-    name = "Hun Sen"                    # canonical name, unique, also an alias
+    name = "Hun Sen"                    # canonical name, unique, also an alias (matched
+                                        # without commas: "Ministry of Education, Youth
+                                        # and Sport")
     type = "person"                     # person party government_body court military
                                         # foreign_government international_org ngo media
+                                        # business historical (people and bodies of a
+                                        # past era: mentions mark a historical reference)
     affiliation = "cpp"                 # another actor's id, or a country / body name
     aliases = ["Samdech Techo"]         # each unique across all actors
     context_aliases = []                # short forms ("Sokha") that match only after a
@@ -22,22 +35,34 @@ The matching rules every file shares are in ``feeds.lexicon``.
     exclude = ["Hun Sen Boulevard"]
     decisive = true                     # may decide relevance alone (default true);
                                         # false for generic bodies ("Senate")
+    western_order = false               # a person's name also matches family name last
+                                        # ("Kem Monovithya", "Monovithya Kem")
+    demonyms = ["Thai"]                 # a country's adjectives: with them, or with the
+    km_demonyms = ["ថៃ"]                # country's names ("Thailand's", "of Thailand",
+                                        # Khmer after the body), a Cambodian ministry,
+                                        # court or security force is this country's
     roles = [{ title = "Prime Minister", from = 1985-01-14, to = 2023-08-22 }]
     note = ""                           # facts shown on the dashboard
 
 ``from``/``to`` are dates or years; either may be missing (open-ended). For a person, a
 one-word alias of under five letters ("Hun", "Kem") is refused: put it in
-``context_aliases``. An actor is Cambodian when its affiliation is "Cambodia" or leads,
-through other actors' ids, to one that is; Cambodian actors count for relevance.
+``context_aliases``. The loader adds generated forms (Western order, spellings, Khmer
+short prefixes: see ``feeds.lexicon.forms``) to ``Actor.forms`` and ``Actor.km_forms``,
+checked for clashes like written aliases. An actor is Cambodian when its affiliation is
+"Cambodia" or leads, through other actors' ids, to one that is; Cambodian actors count
+for relevance. The screens that use demonyms, place and credit words are described in
+``feeds.score.actor_screen``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from feeds.lexicon import _fields as f
+from feeds.lexicon.forms import english_forms, khmer_forms
 from feeds.lexicon.model import MAX_NAME_CHARS, Actor, LexiconError, Role
-from feeds.text import is_acronym
+from feeds.text import has_khmer, is_acronym
 
 ACTOR_TYPES = (
     "person",
@@ -49,9 +74,12 @@ ACTOR_TYPES = (
     "international_org",
     "ngo",
     "media",
+    "business",
+    "historical",
 )
 
 _ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NAME_PUNCTUATION = re.compile(r"\s*[,/]\s*")
 _ACTOR_FIELDS = {
     "id",
     "name",
@@ -64,30 +92,67 @@ _ACTOR_FIELDS = {
     "roles",
     "note",
     "decisive",
+    "western_order",
+    "demonyms",
+    "km_demonyms",
 }
+_ACTOR_TOP = ("honorifics", "km_honorifics", "titles", "spellings", "km_prefixes",
+              "place_words", "km_place_words", "credit_words", "km_credit_words")
 _ROLE_FIELDS = {"title", "from", "to", "note"}
 
 
-def parse_actors(
-    raw: dict,
-) -> tuple[tuple[Actor, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _phrases(where: f.Where, table: dict, name: str) -> tuple[str, ...]:
+    """A list of phrases, each checked as English or (``km_*`` fields) Khmer script."""
+    phrases = f.strings(where, table, name)
+    for phrase in phrases:
+        if name.startswith("km_"):
+            f.khmer_form(where, name, phrase)
+        elif has_khmer(phrase) and f"km_{name}" in _ACTOR_TOP + tuple(_ACTOR_FIELDS):
+            raise where.error(name, f"{phrase!r} is Khmer script; put it under 'km_{name}'")
+        else:
+            f.english_keys(where, name, phrase)
+    return phrases
+
+
+def _pairs(where: f.Where, raw: dict, name: str, khmer: bool) -> list[tuple[str, str]]:
+    """A list of two-string lists (``spellings``, ``km_prefixes``)."""
+    value = raw.get(name, [])
+    ok = isinstance(value, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) and w for w in p)
+        for p in value
+    )
+    if not ok:
+        raise where.error(name, "must be a list of pairs of strings, like [[\"a\", \"b\"]]")
+    for pair in value:
+        for w in pair:
+            if khmer:
+                f.khmer_form(where, name, w)
+            elif w != w.lower() or not w.isalpha():
+                raise where.error(name, f"{w!r} must be one lower-case word")
+    return [(a, b) for a, b in value]
+
+
+def parse_actors(raw: dict) -> dict[str, Any]:
+    """The actors and the file's top-level lists, as keyword arguments of Lexicons."""
     file = "actors.toml"
     top = f.Where(file, "top level")
-    extra = sorted(set(raw) - {"honorifics", "km_honorifics", "titles", "actor"})
+    extra = sorted(set(raw) - {*_ACTOR_TOP, "actor"})
     if extra:
         raise top.error(
-            extra[0],
-            "unknown key (expected honorifics, km_honorifics, titles and [[actor]] tables)",
+            extra[0], f"unknown key (expected {', '.join(_ACTOR_TOP)} and [[actor]] tables)"
         )
-    honorifics = f.strings(top, raw, "honorifics")
-    for h in honorifics:
-        f.english_keys(top, "honorifics", h)
-    km_honorifics = f.strings(top, raw, "km_honorifics")
-    for h in km_honorifics:
-        f.khmer_form(top, "km_honorifics", h)
-    titles = f.strings(top, raw, "titles")
-    for t in titles:
-        f.english_keys(top, "titles", t)
+    honorifics = _phrases(top, raw, "honorifics")
+    km_honorifics = _phrases(top, raw, "km_honorifics")
+    titles = _phrases(top, raw, "titles")
+    place_words = f.strings(top, raw, "place_words")
+    for w in place_words:
+        if w != w.lower() or not w.isalpha():
+            raise top.error("place_words", f"{w!r} must be one lower-case word")
+    km_place_words = _phrases(top, raw, "km_place_words")
+    credit_words = _phrases(top, raw, "credit_words")
+    km_credit_words = _phrases(top, raw, "km_credit_words")
+    spellings = _pairs(top, raw, "spellings", khmer=False)
+    km_prefixes = _pairs(top, raw, "km_prefixes", khmer=True)
     tables = raw.get("actor")
     if not isinstance(tables, list) or not tables:
         raise LexiconError(f"{file}: no [[actor]] tables")
@@ -117,8 +182,17 @@ def parse_actors(
             raise where.error("type", f"must be one of {', '.join(ACTOR_TYPES)}, got {kind!r}")
         affiliation = f.string(where, table, "affiliation")
         aliases = f.strings(where, table, "aliases")
+        western = f.boolean(where, table, "western_order", False)
+        if western and kind not in ("person", "historical"):
+            raise where.error("western_order", "only a person's name has a Western order")
+        # a comma or slash would split the name in text: it is matched without them
+        spoken = _NAME_PUNCTUATION.sub(" ", name).strip()
+        made = english_forms(spoken, aliases, western, spellings)
         keys: list[str] = []
-        for fieldname, alias in [("name", name)] + [("aliases", a) for a in aliases]:
+        forms: list[str] = []
+        written = [("name", spoken, "")] + [("aliases", a, "") for a in aliases]
+        for fieldname, alias, how in written + [("aliases", form, h) for form, h in made]:
+            what = f"{alias!r} ({how})" if how else repr(alias)
             for k in f.english_keys(where, fieldname, alias):
                 if kind == "person" and " " not in k and len(k) < 5 and not is_acronym(alias):
                     raise where.error(
@@ -127,20 +201,37 @@ def parse_actors(
                         "own; list it under 'context_aliases'",
                     )
                 owner = full.get(k)
+                if (owner == ident or k in keys) and how:
+                    continue  # a generated form the editor also wrote: fine
                 if owner == ident or k in keys:
-                    raise where.error(fieldname, f"duplicate alias {alias!r}")
+                    raise where.error(fieldname, f"duplicate alias {what}")
                 if owner:
                     raise where.error(
-                        fieldname, f"duplicate alias {alias!r}: already an alias of actor {owner!r}"
+                        fieldname, f"duplicate alias {what}: already an alias of actor {owner!r}"
                     )
                 full[k] = ident
                 keys.append(k)
+                if alias not in forms:
+                    forms.append(alias)
         ctx = f.strings(where, table, "context_aliases")
         for alias in ctx:
             for k in f.english_keys(where, "context_aliases", alias):
                 context.setdefault(k, []).append(ident)
         km = f.strings(where, table, "km")
         f.claim_khmer(where, km, km_seen, ident, "alias", "an alias of actor")
+        km_forms = list(km)
+        for form, how in khmer_forms(km, km_prefixes):
+            key = f.khmer_form(where, "km", form)
+            owner = km_seen.get(key)
+            if owner and owner != ident:
+                raise where.error(
+                    "km", f"{form!r} ({how}) is already an alias of actor {owner!r}"
+                )
+            if not owner:
+                km_seen[key] = ident
+                km_forms.append(form)
+        demonyms = _phrases(where, table, "demonyms")
+        km_demonyms = _phrases(where, table, "km_demonyms")
         exclude = f.strings(where, table, "exclude")
         for phrase in exclude:
             f.expand_exclusion(where, "exclude", phrase, keys)
@@ -176,6 +267,11 @@ def parse_actors(
                 roles=tuple(roles),
                 note=f.string(where, table, "note", ""),
                 decisive=f.boolean(where, table, "decisive", True),
+                western_order=western,
+                demonyms=demonyms,
+                km_demonyms=km_demonyms,
+                forms=tuple(forms),
+                km_forms=tuple(km_forms),
             )
         )
     for k, owners in context.items():
@@ -200,4 +296,13 @@ def parse_actors(
         return cambodian(parent, trail + (a.id,))
 
     final = tuple(Actor(**{**a.__dict__, "cambodian": cambodian(a, (a.id,))}) for a in actors)
-    return final, honorifics, km_honorifics, titles
+    return {
+        "actors": final,
+        "honorifics": honorifics,
+        "km_honorifics": km_honorifics,
+        "titles": titles,
+        "place_words": place_words,
+        "km_place_words": km_place_words,
+        "credit_words": credit_words,
+        "km_credit_words": km_credit_words,
+    }

@@ -36,6 +36,45 @@ class Term:
     note: str = ""
     surface: tuple[str, ...] = ()  # every English form matched, generated at load
     exclusions: tuple[str, ...] = ()  # every exclusion phrase, with the term's forms
+    # context rules (English matches only; terms.py documents them), word lists expanded
+    requires: tuple[str, ...] = ()
+    veto: tuple[str, ...] = ()
+    near: int | None = None  # words either side the context is looked for; None: sentence
+    instead: tuple[Instead, ...] = ()
+    in_names: bool = False  # may match inside a capitalised proper name
+
+
+@dataclass(frozen=True)
+class Instead:
+    """A term whose ``requires`` fails counts for ``category`` when ``near`` is met."""
+
+    category: str
+    near: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A match of a ``when`` category near ``near`` words scores ``category`` as well."""
+
+    category: str
+    when: tuple[str, ...]
+    near: tuple[str, ...]
+    weight: float
+    label: str
+    veto: tuple[str, ...] = ()  # words in the sentence that stop the pair
+
+
+@dataclass(frozen=True)
+class FileRules:
+    """terms.toml's file-wide rules: pairs, the past, and page furniture."""
+
+    pairs: tuple[Pair, ...] = ()
+    past_markers: tuple[str, ...] = ()  # words that put a sentence in a past era
+    past_years: int = 5  # a year this many years before the article's is the past
+    past_factor: float = 1.0  # weight multiplier for a sentence about the past
+    furniture: tuple[str, ...] = ()  # regular expressions for lines that are not the article
+    report_points: float = 0.0  # a category is reported with this many points ...
+    report_lead: int = 0  # ... or a match in the title or this many first body sentences
 
 
 @dataclass(frozen=True)
@@ -79,7 +118,12 @@ class Actor:
     roles: tuple[Role, ...] = ()
     note: str = ""
     decisive: bool = True
+    western_order: bool = False
+    demonyms: tuple[str, ...] = ()
+    km_demonyms: tuple[str, ...] = ()
     cambodian: bool = False  # derived from the affiliation chain
+    forms: tuple[str, ...] = ()  # every English form matched: name, aliases, generated
+    km_forms: tuple[str, ...] = ()  # every Khmer form matched
 
     def roles_on(self, when: date) -> list[Role]:
         return roles_on(self, when)
@@ -94,6 +138,7 @@ class Place:
     province: str | None = None
     decisive: bool = True
     exclude: tuple[str, ...] = ()
+    scripts: tuple[str, ...] = ()  # names in other scripts (world_names.toml): substrings
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +152,11 @@ class Lexicons:
     honorifics: tuple[str, ...] = ()
     km_honorifics: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    km_place_words: tuple[str, ...] = ()
+    credit_words: tuple[str, ...] = ()
+    km_credit_words: tuple[str, ...] = ()
+    rules: FileRules = FileRules()
     version: str = ""
     directory: Path | None = None
 

@@ -20,6 +20,61 @@ The matching rules every file shares are in ``feeds.lexicon``.
     km_exclude = []                 # Khmer exclusions, each containing a Khmer form
     note = ""                       # optional comment for editors
 
+Context rules (English matches only; a Khmer form counts as before). Context words are
+whole words or phrases, case-insensitive, within the sentence; a final ``*`` makes a
+prefix ("protest*" also finds "protesters"); ``"@name"`` stands for a list of the
+``[words]`` table::
+
+    [words]                         # named word lists for the rules below
+    protest = ["protest*", "demonstrat*", "rally", "rallies", "strike*"]
+
+    [[categories.unrest_protest.terms]]
+    term = "crack-down"
+    requires = ["@protest"]         # counts only with one of these words nearby ...
+    near = 8                        # ... within 8 words either side (default: sentence)
+    veto = ["scam", "@drugs"]       # never counts with one of these nearby
+    instead = [                     # when ``requires`` fails: counts for another
+      { category = "media_civil_society", near = ["@media"] },   # category, the first
+      { category = "political_crisis", near = ["opposition"] },  # whose words are near
+    ]
+    in_names = false                # default: a lower-case term written with a capital
+                                    # inside a capitalised name (Ban Dan, Strike Group,
+                                    # Battle Road) is not a match; a term the lexicon
+                                    # writes with a capital (Magnitsky) always matches,
+                                    # and so does a title written in Title Case
+
+    [[pairs]]                       # category pairs: a match of a ``when`` category in a
+    category = "media_civil_society"    # sentence with ``near`` words also scores
+    when = ["arrests_legal"]            # ``category``, with this weight
+    near = ["journalist", "reporter", "activist"]
+    veto = ["@party_politics"]          # optional: words that stop the pair
+    weight = 2.5
+    label = "journalist or activist arrested"
+
+    [past]                          # historical references weigh less:
+    markers = ["Khmer Rouge", "Pol Pot"]    # a sentence naming a past era,
+    years = 5                       # or a year more than 5 years before the article's,
+    factor = 0.2                    # has its matches' weights multiplied by this
+
+    [furniture]                     # lines dropped before scoring (regular expressions
+    lines = ["^(read more|related)\\b"]  # matched case-insensitively against a line
+                                    # of the text); also link-only and byline lines
+
+A category is *reported* by an article, and counts for its risk and on the dashboard,
+when its terms earn enough points or one of them stands in the title or the lead; a
+lone passing mention deep in a long article stays in the evidence with its weight, but
+adds nothing::
+
+    [reported]
+    points = 4.5                    # category points that make it reported anywhere
+    lead = 1                        # or a match in the title or the first body sentence
+                                    # (not one discounted as the past)
+
+Every rule that fires is named in the match's ``rule`` (``"requires: protest"``,
+``"instead: media_civil_society near journalists"``, ``"past: Khmer Rouge"``), and a match
+that a rule stopped is kept as a vetoed match with weight 0, so the evidence view shows
+why a term counted or did not.
+
 Regular inflections are generated on the last word (``-s/-es/-ies``, ``-ed/-d/-ied``,
 ``-ing``, final consonant doubled in one-syllable words: ban, banned, banning). A term's
 forms may not collide with another term's.
@@ -30,7 +85,16 @@ from __future__ import annotations
 import re
 
 from feeds.lexicon import _fields as f
-from feeds.lexicon.model import MAX_CATEGORY_CHARS, MAX_NAME_CHARS, Category, LexiconError, Term
+from feeds.lexicon.model import (
+    MAX_CATEGORY_CHARS,
+    MAX_NAME_CHARS,
+    Category,
+    FileRules,
+    LexiconError,
+    Term,
+)
+from feeds.lexicon.term_rules import RULE_FIELDS, check_top_level, file_rules, parse_words
+from feeds.lexicon.term_rules import term_rules as _term_rules
 
 INFLECT_MODES = ("all", "plural", "none")
 MAX_WEIGHT = 10.0
@@ -92,19 +156,18 @@ _TERM_FIELDS = {
     "km",
     "km_exclude",
     "note",
-}
+} | RULE_FIELDS
 
 
-def parse_terms(raw: dict) -> dict[str, Category]:
+def parse_terms(raw: dict) -> tuple[dict[str, Category], FileRules]:
+    """The categories and their terms, and the file-wide rules."""
     file = "terms.toml"
-    extra = sorted(set(raw) - {"categories"})
-    if extra:
-        raise LexiconError(
-            f"{file}: unknown top-level key {extra[0]!r} (expected [categories.<id>] tables)"
-        )
+    check_top_level(raw)
     cats = raw.get("categories")
     if not isinstance(cats, dict) or not cats:
         raise LexiconError(f"{file}: no [categories.<id>] tables")
+    words = parse_words(raw)
+    category_ids = set(cats)
     out: dict[str, Category] = {}
     seen_keys: dict[str, str] = {}  # key -> "category/term"
     seen_km: dict[str, str] = {}
@@ -184,6 +247,7 @@ def parse_terms(raw: dict) -> dict[str, Category]:
                         "km_exclude", f"{phrase!r} does not contain any of the term's Khmer forms"
                     )
             note = f.string(tw, entry, "note", "")
+            rules = _term_rules(tw, entry, words, category_ids)
             terms.append(
                 Term(
                     category=cid,
@@ -198,7 +262,8 @@ def parse_terms(raw: dict) -> dict[str, Category]:
                     note=note,
                     surface=tuple(surface),
                     exclusions=tuple(exclusions),
+                    **rules,
                 )
             )
         out[cid] = Category(id=cid, label=label, description=description, terms=tuple(terms))
-    return out
+    return out, file_rules(raw, words, category_ids)

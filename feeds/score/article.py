@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import fields
+from datetime import date
 from itertools import accumulate, count
 from operator import add
 
@@ -18,7 +19,7 @@ from feeds.lexicon import Lexicons
 from feeds.score import actors as _actors
 from feeds.score import relevance as _relevance
 from feeds.score import terms as _terms
-from feeds.score.language import detect_language
+from feeds.score.language import detect_language, language_sample
 from feeds.score.matcher import Compiled, compiled
 from feeds.score.names import unlisted_names
 from feeds.score.results import ActorMention, ArticleScore, TermMatch
@@ -56,7 +57,6 @@ def _fast_constructor(cls):
     return build
 
 
-_new_term_match = _fast_constructor(TermMatch)
 _new_actor_mention = _fast_constructor(ActorMention)
 
 
@@ -107,6 +107,10 @@ def _candidates(text: str, comp: Compiled, sentence_starts: list[int]):
                 by_kind = found.setdefault(si, {})
                 for kind, ref, _ in payloads:
                     by_kind.setdefault(kind, []).append((base + start, base + end, ref, -1, False))
+        for start, end, payloads in comp.scripts.scan(text):  # names in other scripts
+            by_kind = found.setdefault(bisect_right(sentence_starts, start) - 1, {})
+            for kind, ref, _ in payloads:
+                by_kind.setdefault(kind, []).append((start, end, ref, -1, False))
     return found, toks
 
 
@@ -117,36 +121,50 @@ def score_article(
     *,
     language: str | None = None,
     always_relevant: bool = False,
+    published: date | None = None,
 ) -> ArticleScore:
-    """Score one article; ``language`` is the feed's declared language, if any."""
+    """Score one article; ``language`` is the feed's declared language, if any, and
+    ``published`` its date (for what counts as the past; default today)."""
     comp = compiled(lexicons)
     title = title or ""
     text = text or ""
     sents = sentences(title, text)
-    lang = detect_language(title + "\n" + text, language)
-    scored = lang == "en"
-    if scored:
+    has_title = bool(title.strip()) and bool(collapse(normalise(title)))
+    furniture = comp.furniture.sentences(sents, 1 if has_title else 0)
+    if furniture:  # kept as empty sentences, so stored offsets keep their meaning
+        sents_read = [("" if i in furniture else s) for i, s in enumerate(sents)]
+    else:
+        sents_read = sents
+    lang = detect_language(language_sample(title, text), language)
+    if lang == "en":
         polarity = comp.analyzer.polarity_scores
-        compounds: list[float] | None = [polarity(s)["compound"] for s in sents]
+        compounds: list[float] | None = [polarity(s)["compound"] for s in sents_read]
     else:
         compounds = None
+    # English term lists on English, Khmer ones on Khmer, none on anything else
+    term_words = {"en": True, "km": False}.get(lang or "")
+    today = published or date.today()
+    rules = lexicons.rules
 
     # One pass over the whole article: sentences joined by line breaks, which end every
     # phrase, so nothing matches across two sentences.
-    joined = "\n".join(sents)
+    joined = "\n".join(sents_read)
     # where each sentence starts in ``joined``: the lengths before it plus one "\n" each
-    starts = list(map(add, accumulate(map(len, sents[:-1]), initial=0), count()))
+    starts = list(map(add, accumulate(map(len, sents_read[:-1]), initial=0), count()))
     found, toks = _candidates(joined, comp, starts)
 
     term_matches: list[TermMatch] = []
+    vetoed: list[TermMatch] = []
     mentions: list[ActorMention] = []
     known: list[tuple[int, int]] = []  # spans of everything matched, for unlisted names
-    evidence = _relevance.Evidence()
+    evidence = _relevance.Evidence(joined, starts, 1 if has_title else 0)
+    outlets: list[tuple[int, int]] = []  # media actors' spans: who published, not the subject
     add_evidence = evidence.add
     resolver = _actors.ActorResolver(comp.actors, comp.honorifics)
     extend = resolver.honorifics.extend
     honorific_ends = resolver.honorifics.last_words
     last_full = resolver.last_full
+    screen, screen_active = comp.screen.apply, comp.screen.active
     low = toks.low
     terms, actors, places = comp.terms, comp.actors, comp.places
     for si in sorted(found):
@@ -155,28 +173,23 @@ def score_article(
         by_kind = found[si]
         base = starts[si]
         compound = compounds[si] if compounds is not None else None
-        cands = by_kind.get(TERM)
+        cands = by_kind.get(TERM) if term_words is not None else None
         if cands:
-            if len(cands) == 1 and TERM_EXCLUSION not in by_kind:
-                start, end, ref, _i, _a = cands[0]
-                t = terms[ref]
-                term_matches.append(
-                    _new_term_match(
-                        t.category,
-                        t.term,
-                        joined[start:end],
-                        t.weight,
-                        si,
-                        start - base,
-                        end - base,
-                    )
-                )
-                known.append((start, end))
+            if term_words:
+                cands = [c for c in cands if c[3] >= 0] if not joined.isascii() else cands
             else:
-                for m in _terms.resolve(by_kind, terms, joined, base, si):
-                    term_matches.append(m)
-                    known.append((base + m.start, base + m.end))
+                cands = [c for c in cands if c[3] < 0]
+        if cands:
+            counted, stopped = _terms.resolve(
+                cands, by_kind.get(TERM_EXCLUSION), terms, joined, base, si, rules, today
+            )
+            term_matches.extend(counted)
+            vetoed.extend(stopped)
+            for m in counted:
+                known.append((base + m.start, base + m.end))
         cands = by_kind.get(ACTOR)
+        if cands and screen_active:
+            cands = by_kind[ACTOR] = screen(cands, toks, joined)
         if cands or ACTOR_CONTEXT in by_kind:
             if (
                 cands
@@ -195,9 +208,16 @@ def score_article(
                     )
                 )
                 known.append((start, end))
-                if actor.cambodian:
+                if actor.type == "media":
+                    outlets.append((start, end))
+                elif actor.cambodian:
                     add_evidence(
-                        joined[start:end].lower(), actor.name, actor.decisive and not acronym
+                        joined[start:end].lower(),
+                        actor.name,
+                        actor.decisive and not acronym,
+                        si,
+                        start,
+                        end,
                     )
             else:
                 for mention, ref, acronym in resolver.sentence(
@@ -206,9 +226,16 @@ def score_article(
                     mentions.append(mention)
                     known.append((base + mention.start, base + mention.end))
                     actor = actors[ref]
-                    if actor.cambodian:
+                    if actor.type == "media":
+                        outlets.append((base + mention.start, base + mention.end))
+                    elif actor.cambodian:
                         add_evidence(
-                            mention.alias.lower(), actor.name, actor.decisive and not acronym
+                            mention.alias.lower(),
+                            actor.name,
+                            actor.decisive and not acronym,
+                            si,
+                            base + mention.start,
+                            base + mention.end,
                         )
         cands = by_kind.get(PLACE)
         if cands:
@@ -216,17 +243,35 @@ def score_article(
                 cands = _relevance.places_in(by_kind)
             for start, end, ref, _i, acronym in cands:
                 place = places[ref]
-                add_evidence(joined[start:end].lower(), place.name, place.decisive and not acronym)
                 known.append((start, end))
+                if any(a <= start and end <= b for a, b in outlets):
+                    continue  # "Phnom Penh" in "Phnom Penh Post": the publisher, not the subject
+                add_evidence(
+                    joined[start:end].lower(),
+                    place.name,
+                    place.decisive and not acronym,
+                    si,
+                    start,
+                    end,
+                )
 
     if always_relevant:
         relevant, relevance_terms = True, [_relevance.ALWAYS]
     else:
         relevant, relevance_terms = evidence.decide(khmer_letter_count(joined) > 0)
 
+    if compounds and furniture:
+        compounds = [c for i, c in enumerate(compounds) if i not in furniture]
     summary = summarise(compounds) if compounds else None
     sentiment = summary[0] if summary else None
     points = category_points(term_matches)
+    if rules.report_points:
+        lead = (1 if has_title else 0) + rules.report_lead
+        # a historical reference in the lead does not make a current story of it
+        in_lead = {
+            m.category for m in term_matches if m.sentence_index < lead and "past:" not in m.rule
+        }
+        points = {c: p for c, p in points.items() if p >= rules.report_points or c in in_lead}
     return ArticleScore(
         relevant=relevant,
         relevance_terms=relevance_terms,
@@ -236,7 +281,7 @@ def score_article(
         sentiment_neg=summary[2] if summary else None,
         sentiment_neu=summary[3] if summary else None,
         sentence_count=len(sents),
-        risk_score=risk_score(points, sentiment),
+        risk_score=risk_score(points, sentiment) if term_words is not None else None,
         category_points=points,
         term_matches=term_matches,
         actor_mentions=mentions,
@@ -247,6 +292,9 @@ def score_article(
             comp.known_names,
             comp.name_strip,
             toks.written_somewhere,
-            has_title=bool(title.strip()) and bool(collapse(normalise(title))),
+            has_title=has_title,
+            place_words=comp.screen.place_words,
         ),
+        vetoed=vetoed,
+        furniture=sorted(furniture),
     )

@@ -1,32 +1,19 @@
 """Khmer phrase lookup: substrings of the squeezed sentence, indexed by first letter.
 
 Khmer has no spaces between words, so Khmer entries are matched as substrings of the
-sentence with its whitespace removed and the two interchangeable subscript forms of
-DA/TA unified (``feeds.text.khmer_key``). A match must start on a base letter (not a
+sentence folded like the entries (``feeds.khmer_spelling``: whitespace removed, sign
+variants unified, marks in one order). A match must start on a base letter (not a
 subscript) and must not end in the middle of a cluster (the next character may not be
 a vowel sign, diacritic or COENG).
 """
 
 from __future__ import annotations
 
+from feeds import khmer_spelling
 from feeds.text import COENG, has_khmer
 
 _KHMER_DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
 _KHMER_BASE = frozenset(chr(c) for c in range(0x1780, 0x17B4))
-
-def _squeeze(sentence: str) -> tuple[str, list[int]]:
-    chars: list[str] = []
-    where: list[int] = []
-    previous = ""
-    for i, ch in enumerate(sentence):
-        if ch.isspace():
-            continue
-        if ch == "\u178a" and previous == COENG:
-            ch = "\u178f"
-        chars.append(ch)
-        where.append(i)
-        previous = ch
-    return "".join(chars), where
 
 
 class KhmerIndex:
@@ -46,7 +33,7 @@ class KhmerIndex:
         """(start, end, payloads) with offsets in ``sentence``, every match (overlaps too)."""
         if sentence.isascii() or not self.table or not has_khmer(sentence):
             return []
-        text, where = _squeeze(sentence)
+        text, where = khmer_spelling.fold(sentence)
         n = len(text)
         lengths = self.lengths
         table = self.table

@@ -17,9 +17,12 @@ from feeds.lexicon import Actor, Lexicons, Place, Term
 from feeds.score import actors as _actors
 from feeds.score import relevance as _relevance
 from feeds.score import terms as _terms
+from feeds.score.actor_screen import Screen
+from feeds.score.furniture import Furniture
 from feeds.score.khmer import KhmerIndex
 from feeds.score.names import COMMON
 from feeds.score.phrases import PhraseIndex
+from feeds.score.scripts import ScriptIndex
 from feeds.score.sentiment import make_analyzer
 from feeds.text import phrase_key
 
@@ -32,24 +35,28 @@ class Compiled:
 
     index: PhraseIndex
     khmer: KhmerIndex
+    scripts: ScriptIndex
     terms: list[Term]
     actors: list[Actor]
     places: list[Place]
     honorifics: _actors.Honorifics
+    screen: Screen
     name_strip: set[str]
     known_names: set[str]
     analyzer: SentimentIntensityAnalyzer
+    furniture: Furniture
 
 
 def build(lexicons: Lexicons, analyzer: SentimentIntensityAnalyzer | None = None) -> Compiled:
     index = PhraseIndex()
     khmer = KhmerIndex()
+    scripts = ScriptIndex()
     terms = list(lexicons.terms)
     actors = list(lexicons.actors)
     places = list(lexicons.places)
     _terms.register(index, khmer, terms)
     _actors.register(index, khmer, actors)
-    _relevance.register(index, khmer, places)
+    _relevance.register(index, khmer, places, scripts)
     strip = set(COMMON)
     for phrase in (*lexicons.honorifics, *lexicons.titles):
         strip.update(phrase_key(phrase).split(" "))
@@ -61,13 +68,23 @@ def build(lexicons: Lexicons, analyzer: SentimentIntensityAnalyzer | None = None
     return Compiled(
         index=index,
         khmer=khmer,
+        scripts=scripts,
         terms=terms,
         actors=actors,
         places=places,
         honorifics=_actors.Honorifics(lexicons.honorifics, lexicons.km_honorifics),
+        screen=Screen(
+            actors,
+            lexicons.place_words,
+            lexicons.km_place_words,
+            lexicons.credit_words,
+            lexicons.km_credit_words,
+            lexicons.km_honorifics,
+        ),
         name_strip=strip,
         known_names=known,
         analyzer=analyzer or make_analyzer(lexicons.sentiment),
+        furniture=Furniture(lexicons.rules.furniture),
     )
 
 

@@ -50,13 +50,6 @@ COMMON = frozenset(
     oknha excellency majesty highness prince princess king queen lieutenant colonel
     major captain police court party""".split()
 )
-PLACE_WORDS = frozenset(
-    """province provincial district commune village city town street road boulevard
-    bridge market pagoda lake river island mountain airport port hotel school hospital
-    university temple avenue sangkat khan krong srok park stadium""".split()
-)
-
-
 _LETTERS = re.compile("[A-Za-z]+")
 
 
@@ -88,6 +81,7 @@ def unlisted_names(
     strip_words: set[str],
     written_somewhere,
     has_title: bool = True,
+    place_words: frozenset[str] = frozenset(),
 ) -> list[UnlistedName]:
     """Unlisted names of an article.
 
@@ -96,7 +90,7 @@ def unlisted_names(
     spans of matched actors, places and terms (never part of a name), and
     ``written_somewhere(word)`` tells whether a word appears exactly so in the text (to
     tell common words that also appear in lower case). ``has_title``: sentence 0 is a
-    title (skipped when in Title Case).
+    title (skipped when in Title Case). ``place_words``: a name holding one is a place.
     """
     pattern = _ASCII_RUN if text.isascii() else _RUN  # the ASCII one scans much faster
     runs = [
@@ -136,7 +130,7 @@ def unlisted_names(
         capitals = [w.lower() for w, _a, _b in piece if w not in _CONNECTORS]
         if not 2 <= len(capitals) <= 4:
             return
-        if all(w in COMMON for w in capitals) or any(w in PLACE_WORDS for w in capitals):
+        if all(w in COMMON for w in capitals) or any(w in place_words for w in capitals):
             return
         a, b = piece[0][1], piece[-1][2]
         name = text[a:b]

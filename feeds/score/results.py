@@ -14,6 +14,7 @@ class TermMatch:
     sentence_index: int
     start: int  # offsets within that sentence
     end: int
+    rule: str = ""  # the context rule that decided ("" = the plain lexicon term)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,13 @@ class ArticleScore:
     sentiment_neg: float | None  # share with compound <= -0.05
     sentiment_neu: float | None
     sentence_count: int
-    risk_score: float  # 0..100
+    risk_score: float | None  # 0..100; None = not scored (a language without term lists)
+    # the categories the article reports (terms.toml's [reported]) and their points;
+    # term_matches may hold matches of other categories, shown as evidence only
     category_points: dict[str, float] = field(default_factory=dict)
     term_matches: list[TermMatch] = field(default_factory=list)
     actor_mentions: list[ActorMention] = field(default_factory=list)
     unlisted_names: list[UnlistedName] = field(default_factory=list)
+    # matches a context rule stopped (weight 0, ``rule`` says why): evidence, not risk
+    vetoed: list[TermMatch] = field(default_factory=list)
+    furniture: list[int] = field(default_factory=list)  # sentences dropped as page furniture

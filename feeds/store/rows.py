@@ -74,10 +74,10 @@ def score_rows(article_id: int, score: ArticleScore, lexicon_version: str,
         out.term_matches.append(dict(
             article_id=article_id, category=m.category, term=m.term, matched=m.matched,
             weight=m.weight, sentence_index=m.sentence_index, start=m.start, end=m.end))
-    out.article_categories = [
+    out.article_categories = [  # the categories the article reports (see ArticleScore)
         dict(article_id=article_id, category=cat, matches=n,
-             points=float(score.category_points.get(cat, 0.0)))
-        for cat, n in counts.items()
+             points=float(score.category_points[cat]))
+        for cat, n in counts.items() if cat in score.category_points
     ]
     per_actor: dict[str, list] = {}
     for m in score.actor_mentions:

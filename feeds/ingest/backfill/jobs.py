@@ -106,7 +106,8 @@ def score_new(articles: list[NewArticle], always_relevant: bool) -> dict[str, Ar
     with workers.worker_engine().connect() as conn:
         known = store.existing_urls(conn, (a.url for a in articles))
     fresh = list({a.url: a for a in articles if a.url not in known}.values())
-    scores = workers.score_many([(a.title, a.text, a.language, always_relevant)
+    scores = workers.score_many([(a.title, a.text, a.language, always_relevant,
+                                  None if a.published_estimated else a.published_at)
                                  for a in fresh])
     return {a.url: s for a, s in zip(fresh, scores, strict=True)}
 

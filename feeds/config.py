@@ -31,9 +31,13 @@ DEFAULT_DB_PATH = DATA_DIR / "cambodia-risk.db"
 DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_PATH}"
 LEXICON_DIR = DATA_DIR / "lexicons"
 DEMO_DIR = DATA_DIR / "demo"
+DEFAULT_ALERTS = DATA_DIR / "alerts.toml"
 
 ENV_CONFIG = "CAMBODIA_RISK_CONFIG"
 ENV_DB = "CAMBODIA_RISK_DB"
+ENV_ALERTS = "CAMBODIA_RISK_ALERTS"
+# The dashboard's address as the team reaches it; alert links and the brief point there.
+ENV_PUBLIC_URL = "CAMBODIA_RISK_PUBLIC_URL"
 
 USER_AGENT = (
     "cambodia-risk/0.1 (+https://github.com/cambodia-risk/cambodia-risk; "
@@ -117,14 +121,18 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 def load_feeds(path: Path | str) -> list[FeedConfig]:
     """Read and validate a feeds list; raise ConfigError with the feed and field at fault."""
+    return parse_feeds(read_toml(path, ConfigError, "feeds"), source=str(path))
+
+
+def read_toml(path: Path | str, error: type[Exception], what: str) -> dict:
+    """A TOML file as a dict; ``error`` with a one-line reason when it is missing or bad."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such feeds file") from None
+        raise error(f"{path}: no such {what} file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return parse_feeds(raw, source=str(path))
+        raise error(f"{path}: not valid TOML: {exc}") from None
 
 
 def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:

@@ -198,3 +198,53 @@ Index("ix_unlisted_names_name", unlisted_names.c.name)
 
 SCORE_TABLES = (term_matches, article_categories, actor_mentions, article_actors,
                 unlisted_names)
+
+# --- alerts (feeds/alerts; migration 0006) -------------------------------------------------
+# alert_events      one row per alert that fired: what, why (evidence JSON) and the link.
+# alert_cooldowns   per rule and subject, until when it may not fire again. The row is
+#                   claimed with a conditional write, so two schedulers never both send.
+# alert_deliveries  one row per event and destination: the outbox with its retry state.
+#                   Destinations are stored by name; their URLs (secrets) never are.
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(120), nullable=False),
+    Column("kind", String(20), nullable=False),  # surge | watch | high_risk | silence | brief
+    Column("subject", String(300), nullable=False),  # what fired: "category:arrests_legal"
+    Column("fired_at", DateTime, nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("window_end", DateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("reason", Text, nullable=False),  # the counts against the baseline, in words
+    Column("evidence", Text, nullable=False),  # JSON: figures and up to 5 articles
+    Column("link", Text),  # the dashboard view that reproduces it
+)
+Index("ix_alert_events_fired", alert_events.c.fired_at)
+
+alert_cooldowns = Table(
+    "alert_cooldowns",
+    metadata,
+    Column("rule", String(120), primary_key=True),
+    Column("subject", String(300), primary_key=True),
+    Column("fired_at", DateTime, nullable=False),
+    Column("until", DateTime, nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", Integer, ForeignKey("alert_events.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("destination", String(120), nullable=False),  # a name, never the URL
+    Column("status", String(12), nullable=False, server_default="pending"),  # sent, expired
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    Column("last_error", Text),  # masked: no destination URL or secret ever lands here
+)
+Index("ix_alert_deliveries_due", alert_deliveries.c.status, alert_deliveries.c.next_attempt_at)
+Index("ix_alert_deliveries_event", alert_deliveries.c.event_id)

@@ -95,13 +95,19 @@ def _load_feeds_or_exit(config_path: Path):
 @click.option("--every", type=Duration(), default=None,
               help="Keep running: refresh, then wait this long (30m, 2h). For hosts without cron.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
-    """Fetch the feeds once and store new articles, scored."""
+@click.option("--alerts", "alerts_path", envvar="CAMBODIA_RISK_ALERTS", type=Path,
+              default=None, help="Alert rules evaluated after each run "
+              "(env CAMBODIA_RISK_ALERTS; default data/alerts.toml when present).")
+def refresh(config_path, db_url, lexicon_dir, force, every, as_json, alerts_path):
+    """Fetch the feeds once and store new articles, scored; then evaluate the alert rules."""
+    from feeds.cli_alerts import load_rules_or_exit, run_after_refresh
+    from feeds.config import DEFAULT_ALERTS
     from feeds.lexicon import LexiconError
     from feeds.refresh import run_refresh
     from feeds.store import LockBusy
 
     feeds = _load_feeds_or_exit(config_path)
+    rules = load_rules_or_exit(alerts_path or DEFAULT_ALERTS, missing_ok=alerts_path is None)
     settings = _settings(db_url, lexicon_dir)
     while True:
         enabled = sum(1 for f in feeds if f.enabled)
@@ -124,6 +130,7 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
             fail(f"cannot use the database {_safe_url(db_url)}: {exc.orig or exc}", EXIT_FATAL)
         else:
             click.echo(summary.to_json() if as_json else summary.line())
+            run_after_refresh(db_url, rules)
         if every is None:
             return
         try:
@@ -260,5 +267,18 @@ def _safe_url(url: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
 
 
+def _register() -> None:
+    from feeds.cli_alerts import alerts, brief
+
+    cli.add_command(alerts)
+    cli.add_command(brief)
+
+
 if __name__ == "__main__":
-    cli()
+    # `python -m feeds.cli`: run the imported module's group, which has every subcommand
+    # (registering from this copy would import feeds.cli a second time, in a cycle).
+    from feeds.cli import cli as main
+
+    main()
+elif __name__ == "feeds.cli":  # not in a worker re-running the script as __mp_main__
+    _register()

@@ -107,7 +107,7 @@ def test_failing_destination_retries_with_backoff_then_recovers(engine, caplog):
                     published=NOW - timedelta(hours=1))
     rule = {"name": "hot", "kind": "high_risk", "threshold": 80, "destinations": ["hook"]}
     ruleset = rules(rule, retry_first="10m", retry_max="1h", expire_after="1d")
-    caplog.set_level(logging.WARNING)
+    caplog.set_level(logging.INFO)
     with Webhook(SECRET) as hook:
         dests = Destinations(hook_env(hook), file=None)
         hook.fail_next = 2
@@ -130,6 +130,7 @@ def test_failing_destination_retries_with_backoff_then_recovers(engine, caplog):
         assert [p["title"] for p in hook.received] == ["High risk: hot"]
         [row] = deliveries(engine)
         assert row["status"] == "sent" and row["attempts"] == 3
+    assert "HTTP 503" in caplog.text
     for text in [caplog.text, *(r["last_error"] or "" for r in deliveries(engine))]:
         assert SECRET not in text and "tokenpath" not in text
 
@@ -172,3 +173,56 @@ def test_watch_and_silence(engine):
     assert by_rule["quiet"].subject == "feed:Dead Feed"
     assert "HTTP 500" in by_rule["quiet"].reason
     assert deliveries(engine) == []  # a dry run writes nothing
+
+
+@pytest.fixture
+def smtp_server():
+    """aiosmtpd on a free loopback port; yields (port, received envelopes)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox.messages
+    finally:
+        controller.stop()
+
+
+def test_email_through_apprise_reaches_a_real_smtp_server(engine, smtp_server):
+    import email
+    from email.policy import default
+
+    port, inbox = smtp_server
+    with engine.begin() as conn:
+        baseline_and_surge(conn)
+    env = {"CAMBODIA_RISK_DEST_DESK": f"mailto://127.0.0.1:{port}?to=desk@example.org"
+                                      "&from=alerts@example.org&mode=insecure"}
+    rule = dict(SURGE, destinations=["desk"])
+    report = run_alerts(engine, rules(rule), now=NOW, public_url=PUBLIC,
+                        destinations=Destinations(env, file=None))
+    assert report.sent == 1, report.errors
+    [envelope] = inbox
+    assert envelope.rcpt_tos == ["desk@example.org"]
+    msg = email.message_from_bytes(envelope.content, policy=default)
+    assert msg["Subject"] == "[Cambodia Risk] Surge: category arrests_legal"
+    text = msg.get_body(("plain",)).get_content()
+    assert "6 articles in the last day" in text
+    assert "Activist <b>arrested</b> #5" in text  # feed text as text, not markup
+    assert "Phnom Penh Wire" in text
+    assert f"{PUBLIC}/articles?start=2025-08-03" in text
+    html = msg.get_body(("html",)).get_content()
+    assert "<b>arrested</b>" not in html and "&lt;b&gt;arrested" in html

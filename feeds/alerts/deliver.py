@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from feeds.alerts.destinations import WEBHOOK_PREFIX, Destination, Masker
+from feeds.alerts.destinations import WEBHOOK_PREFIX, Destination, Masker, masked_logs
 from feeds.alerts.message import Message
 
 SIGNATURE_HEADER = "X-Cambodia-Risk-Signature"
@@ -44,10 +44,11 @@ def send(dest: Destination, message: Message, mask: Masker,
          attachments: list[Path] | tuple = ()) -> None:
     """Deliver or raise DeliveryError (masked)."""
     try:
-        if dest.is_webhook:
-            _webhook(dest, message)
-        else:
-            _apprise(dest, message, mask, attachments)
+        with masked_logs(mask):
+            if dest.is_webhook:
+                _webhook(dest, message)
+            else:
+                _apprise(dest, message, mask, attachments)
     except DeliveryError as exc:
         raise DeliveryError(mask(exc)) from None
     except Exception as exc:  # any library failure is a failed delivery, not a crash

@@ -22,6 +22,8 @@ error and log line about a delivery goes through it.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import stat
@@ -35,7 +37,7 @@ ENV_FILE = "CAMBODIA_RISK_DESTINATIONS"
 DEFAULT_FILE = Path("~/.config/cambodia-risk/destinations.toml")
 WEBHOOK_PREFIX = "webhook+"
 MASK = "***"
-_MIN_SECRET_PIECE = 4  # shorter URL parts (a port, "api", "v1") are not worth hiding
+_MIN_SECRET_PIECE = 8  # shorter path parts ("hooks", "api", "v1") are words, not tokens
 
 
 class DestinationError(ValueError):
@@ -59,20 +61,19 @@ def env_name(name: str) -> str:
 
 def _pieces(url: str) -> set[str]:
     """The URL and the parts of it that could be a credential."""
-    found = {url}
+    found = {url, url.removeprefix(WEBHOOK_PREFIX)}
     try:
         parts = urlsplit(url.removeprefix(WEBHOOK_PREFIX))
     except ValueError:
         return found
-    for piece in (parts.username, parts.password):
-        if piece:
-            found |= {piece, unquote(piece)}
+    credentials = {p for p in (parts.username, parts.password) if p}
+    credentials |= {unquote(p) for p in credentials}
     found |= {seg for seg in parts.path.split("/") if seg}
     found |= {p for _, v in parse_qsl(parts.query) for p in (v, unquote(v))}
     host = parts.netloc.rsplit("@", 1)[-1].split(":")[0]
     if host and "." not in host and host != "localhost":
         found.add(host)  # slack://TOKENA/... keeps a token where a host goes
-    return {p for p in found if len(p) >= _MIN_SECRET_PIECE}
+    return {p for p in found if len(p) >= _MIN_SECRET_PIECE} | credentials
 
 
 class Masker:
@@ -91,6 +92,32 @@ class Masker:
     def __call__(self, text: object) -> str:
         text = str(text)
         return self._pattern.sub(MASK, text) if self._pattern else text
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrites a library's log records through a mask (httpx logs every URL it posts to)."""
+
+    def __init__(self, mask: Masker):
+        super().__init__()
+        self.mask = mask
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.mask(record.getMessage()), None
+        return True
+
+
+@contextlib.contextmanager
+def masked_logs(mask: Masker, names=("httpx", "httpcore", "apprise", "urllib3")):
+    """While sending, every record those libraries log passes through ``mask``."""
+    filt = MaskingFilter(mask)
+    loggers = [logging.getLogger(n) for n in names]
+    for logger in loggers:
+        logger.addFilter(filt)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(filt)
 
 
 class Destinations:

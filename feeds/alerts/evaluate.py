@@ -195,17 +195,22 @@ def _silence(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing
     if rule.feeds:
         query = query.where(F.c.name.in_(rule.feeds))
     cutoff = now - rule.after
+    # A feed that never succeeded or never brought anything is silent only once the
+    # monitor itself has been running for longer than `after`.
+    rr = schema.refresh_runs
+    watching_since = conn.execute(select(func.min(rr.c.started_at))
+                                  .where(rr.c.kind == "refresh")).scalar() or now
     found = []
     for row in conn.execute(query).all():
         if row.last_attempt_at is None:
             continue  # never tried yet: nothing to be silent about
         if row.status in ("failed", "waiting") and (row.last_success_at or
-                                                    row.last_attempt_at) < cutoff:
+                                                    watching_since) < cutoff:
             since = row.last_success_at
             found.append((row.name, "failing since "
                           + (f"its last success at {since:%Y-%m-%d %H:%M} UTC" if since
                              else "it was added") + f": {row.last_error or 'no error recorded'}"))
-        elif row.last_new is None or row.last_new < cutoff:
+        elif (row.last_new or watching_since) < cutoff:
             when = f"{row.last_new:%Y-%m-%d %H:%M} UTC" if row.last_new else "ever"
             found.append((row.name, f"nothing new since {when}"))
     subjects = [f"feed:{name}" for name, _ in found]

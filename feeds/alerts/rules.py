@@ -21,8 +21,8 @@ MEASURES = ("count", "mean_risk")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([mhdw])\s*$")
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _SCHEDULE = re.compile(
     r"^\s*every\s+(day|" + "|".join(WEEKDAYS) + r")\s+(\d{1,2}):(\d{2})(?:\s+(\S+))?\s*$",
     re.IGNORECASE,
@@ -101,7 +101,7 @@ class RuleSet:
 
 
 def parse_duration(value: str) -> timedelta:
-    """"30m", "24h", "7d" or "2w" as a timedelta; ValueError otherwise."""
+    """"90s", "30m", "24h", "7d" or "2w" as a timedelta; ValueError otherwise."""
     match = _DURATION.match(value) if isinstance(value, str) else None
     if not match or float(match.group(1)) <= 0:
         raise ValueError(f"{value!r} is not a duration like 30m, 24h, 7d or 2w")

@@ -148,7 +148,7 @@ def deliver_due(engine: Engine, settings: Settings, destinations: Destinations,
                     last_error=error, next_attempt_at=now + backoff(settings, attempts)))
                 report.failed += 1
                 report.errors.append(f"{row['rule']} → {row['destination']}: {error}")
-                log.warning("alert delivery failed: %s → %s: %s", row["rule"],
+                log.info("alert delivery failed: %s → %s: %s", row["rule"],
                             row["destination"], error)
 
 

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~])")
 
 
 @dataclass(frozen=True)

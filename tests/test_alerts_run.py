@@ -226,3 +226,35 @@ def test_email_through_apprise_reaches_a_real_smtp_server(engine, smtp_server):
     assert f"{PUBLIC}/articles?start=2025-08-03" in text
     html = msg.get_body(("html",)).get_content()
     assert "<b>arrested</b>" not in html and "&lt;b&gt;arrested" in html
+
+
+def test_scheduled_brief_is_mailed_once_with_the_html_attached(engine, smtp_server):
+    import email
+    from email.policy import default
+
+    port, inbox = smtp_server
+    with engine.begin() as conn:
+        baseline_and_surge(conn, now=NOW - timedelta(days=1))
+    env = {"CAMBODIA_RISK_DEST_DESK": f"mailto://127.0.0.1:{port}?to=desk@example.org"
+                                      "&from=alerts@example.org&mode=insecure"}
+    rule = {"name": "monday", "kind": "brief", "destinations": ["desk"],
+            "schedule": "every Monday 07:00 Asia/Phnom_Penh"}
+    dests = Destinations(env, file=None)
+    # Sunday evening: not due yet.
+    assert run_alerts(engine, rules(rule), now=NOW - timedelta(hours=5),
+                      destinations=dests).fired == []
+    report = run_alerts(engine, rules(rule), now=NOW, destinations=dests, public_url=PUBLIC)
+    assert report.sent == 1, report.errors
+    assert run_alerts(engine, rules(rule), now=NOW + timedelta(hours=1),
+                      destinations=dests).fired == []  # once per occurrence
+    [envelope] = inbox
+    msg = email.message_from_bytes(envelope.content, policy=default)
+    assert msg["Subject"] == "[Cambodia Risk] Weekly brief 28 Jul – 03 Aug 2025"
+    [attachment] = list(msg.iter_attachments())
+    assert attachment.get_filename() == "cambodia-risk-brief-2025-07-28.html"
+    page = attachment.get_content()
+    page = page.decode() if isinstance(page, bytes) else page
+    assert "data:image/png;base64," in page and "Top stories" in page
+    body = msg.get_body(("plain",)).get_content()
+    assert "stored 8 relevant articles" in body
+    assert f"{PUBLIC}/articles?start=2025-07-28&end=2025-08-03" in body

@@ -235,7 +235,7 @@ def _brief(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing]:
     since = due - timedelta(days=7)
     return [Firing(rule, subject, "Weekly brief", f"scheduled {rule.schedule}", since, due,
                    figures={"since": since.isoformat(), "until": due.isoformat()},
-                   link=dashboard_link(public_url, since.date(), due.date()),
+                   link=dashboard_link(public_url, since.date(), (due - timedelta(days=1)).date()),
                    cooldown=ARTICLE_COOLDOWN)]
 
 

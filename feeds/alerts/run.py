@@ -114,7 +114,7 @@ def backoff(settings: Settings, attempts: int) -> timedelta:
 
 
 def deliver_due(engine: Engine, settings: Settings, destinations: Destinations,
-                now: datetime, report: RunReport) -> None:
+                now: datetime, report: RunReport, public_url: str | None = None) -> None:
     """Send every delivery whose time has come; record each outcome."""
     with engine.connect() as conn:
         due = conn.execute(
@@ -137,7 +137,7 @@ def deliver_due(engine: Engine, settings: Settings, destinations: Destinations,
             if not conn.execute(update(D).where(mine).values(
                     attempts=attempts, next_attempt_at=now + LEASE)).rowcount:
                 continue  # another run took it
-        error = _send_one(row, destinations)
+        error = _send_one(engine, row, destinations, public_url)
         with engine.begin() as conn:
             if error is None:
                 conn.execute(update(D).where(D.c.id == row["id"]).values(
@@ -152,16 +152,18 @@ def deliver_due(engine: Engine, settings: Settings, destinations: Destinations,
                             row["destination"], error)
 
 
-def _send_one(event: dict, destinations: Destinations) -> str | None:
+def _send_one(engine: Engine, event: dict, destinations: Destinations,
+              public_url: str | None) -> str | None:
     """Send one stored event to one destination; the masked error, or None when sent."""
     try:
         dest = destinations.get(event["destination"])
         message = build(event)
         if event["kind"] == "brief":
-            from feeds.alerts.briefing import brief_message
+            from feeds.brief.mail import brief_message
 
             with tempfile.TemporaryDirectory() as tmp:
-                message, files = brief_message(event, message, Path(tmp))
+                message, files = brief_message(engine, event, message, Path(tmp),
+                                               public_url)
                 send(dest, message, destinations.mask, files)
         else:
             send(dest, message, destinations.mask)
@@ -188,5 +190,5 @@ def run_alerts(engine: Engine, rules: RuleSet, *, now: datetime | None = None,
         firings = evaluate(conn, rules, now, public_url=public_url,
                            cooling=cooling_reader(conn, now), errors=report.errors)
         report.fired = [f for f in firings if record(conn, f, now) is not None]
-    deliver_due(engine, rules.settings, destinations, now, report)
+    deliver_due(engine, rules.settings, destinations, now, report, public_url)
     return report

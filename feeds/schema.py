@@ -130,6 +130,8 @@ article_feeds = Table(
     Column("first_seen_at", DateTime, nullable=False),
 )
 Index("ix_article_feeds_guid", article_feeds.c.feed_id, article_feeds.c.guid)
+# When each feed last brought something new: the silence alerts (migration 0006).
+Index("ix_article_feeds_seen", article_feeds.c.feed_id, article_feeds.c.first_seen_at)
 
 term_matches = Table(
     "term_matches",

@@ -52,6 +52,17 @@ class Firing:
 Cooling = Callable[[str, list[str]], set[str]]
 
 
+@dataclass
+class _Run:
+    """One evaluation: the connection, the moment, and what rules can share."""
+
+    conn: Connection
+    now: datetime
+    public_url: str | None
+    cooling: Cooling
+    counts: dict = field(default_factory=dict)  # surge counts by (by, window, baseline, only)
+
+
 def dashboard_link(public_url: str | None, start: date, end: date, **filters) -> str | None:
     """The Articles page for these filters (names as in ``dashboard.filters``)."""
     if not public_url:
@@ -70,38 +81,60 @@ def _article_rows(conn: Connection, conds: list, limit: int) -> list[dict]:
         .order_by(A.c.risk_score.desc().nulls_last(), A.c.published_at.desc())
         .limit(limit)
     ).all()
-    return [
-        {"id": r.id, "title": r.title, "source": r.source, "link": r.link,
-         "published": r.published_at.isoformat(timespec="minutes"),
-         "risk": None if r.risk_score is None else round(r.risk_score, 1)}
-        for r in rows
-    ]
+    return [_article(r) for r in rows]
+
+
+def _article(r) -> dict:
+    return {"id": r.id, "title": r.title, "source": r.source, "link": r.link,
+            "published": r.published_at.isoformat(timespec="minutes"),
+            "risk": None if r.risk_score is None else round(r.risk_score, 1)}
 
 
 def _new(since: datetime, now: datetime) -> list:
+    """Relevant, first stored and published since ``since``. The published_day bounds
+    repeat the time bounds so the window index is range-scanned on both databases."""
     return [A.c.relevant == true(), A.c.fetched_at >= since, A.c.published_at >= since,
-            A.c.published_at <= now]
+            A.c.published_at <= now, A.c.published_day >= since.date(),
+            A.c.published_day <= now.date()]
 
 
-def _surge(conn, rule: Rule, now: datetime, public_url, cooling: Cooling) -> list[Firing]:
+def _top_by_key(conn, by: str, keys: list[str], start: datetime, now: datetime) -> dict:
+    """Up to MAX_ARTICLES new articles per subject, riskiest first, in one query."""
+    table, key = dimension(by)
+    rank = func.row_number().over(
+        partition_by=key, order_by=(A.c.risk_score.desc().nulls_last(), A.c.published_at.desc()))
+    ranked = (select(key.label("key"), A.c.title, A.c.source, A.c.link, A.c.published_at,
+                     A.c.risk_score, A.c.id, rank.label("rank"))
+              .select_from(A.join(table, table.c.article_id == A.c.id))
+              .where(*_new(start, now), key.in_(keys)).subquery())
+    out: dict[str, list[dict]] = {}
+    for r in conn.execute(select(ranked).where(ranked.c.rank <= MAX_ARTICLES)
+                          .order_by(ranked.c.key, ranked.c.rank)).all():
+        out.setdefault(r.key, []).append(_article(r))
+    return out
+
+
+def _surge(run: _Run, rule: Rule) -> list[Firing]:
+    now = run.now
     start = now - rule.window
-    counts = surge_counts(conn, rule.by, recent_from=start, end=now,
-                          baseline_from=start - rule.baseline, first_seen_from=start,
-                          only=rule.only)
-    table = surge_table(counts, baseline_periods=rule.baseline / rule.window,
+    shared = (rule.by, rule.window, rule.baseline, rule.only)
+    if shared not in run.counts:  # rules that differ only in thresholds share one query
+        run.counts[shared] = surge_counts(
+            run.conn, rule.by, recent_from=start, end=now, baseline_from=start - rule.baseline,
+            first_seen_from=start, only=rule.only)
+    table = surge_table(run.counts[shared], baseline_periods=rule.baseline / rule.window,
                         min_ratio=rule.min_ratio, min_count=rule.min_count,
                         measure=rule.measure)
     if table.empty:
         return []
     subjects = [f"{rule.by}:{k}" for k in table["key"]]
-    cool = cooling(rule.name, subjects)
-    score_table, key_col = dimension(rule.by)
+    cool = run.cooling(rule.name, subjects)
+    table = table[[s not in cool for s in subjects]]
+    if table.empty:
+        return []
+    articles = _top_by_key(run.conn, rule.by, list(table["key"]), start, now)
     out = []
-    for row, subject in zip(table.itertuples(), subjects, strict=True):
-        if subject in cool:
-            continue
-        conds = _new(start, now) + [exists().where(
-            score_table.c.article_id == A.c.id, key_col == row.key).correlate(A)]
+    for row in table.itertuples():
         ratio = "new (no baseline)" if row.ratio == float("inf") else f"{row.ratio:.1f}×"
         if rule.measure == "mean_risk":
             reason = (f"mean risk {row.recent_mean_risk:.1f} over {row.recent} articles in the "
@@ -112,21 +145,22 @@ def _surge(conn, rule: Rule, now: datetime, public_url, cooling: Cooling) -> lis
                       f"of {row.baseline:.2f} per {_span(rule.window)} over the "
                       f"{_span(rule.baseline)} before ({ratio})")
         out.append(Firing(
-            rule, subject, f"Surge: {rule.by} {row.key}", reason, start, now,
+            rule, f"{rule.by}:{row.key}", f"Surge: {rule.by} {row.key}", reason, start, now,
             figures={"by": rule.by, "key": row.key, "recent": int(row.recent),
                      "baseline": round(float(row.baseline), 3),
                      "ratio": None if row.ratio == float("inf") else round(row.ratio, 2),
                      "recent_mean_risk": round(float(row.recent_mean_risk), 1),
                      "baseline_mean_risk": round(float(row.baseline_mean_risk), 1)},
-            articles=_article_rows(conn, conds, MAX_ARTICLES),
-            link=dashboard_link(public_url, start.date(), now.date(),
+            articles=articles.get(row.key, []),
+            link=dashboard_link(run.public_url, start.date(), now.date(),
                                 **({rule.by: row.key} if rule.by != "province" else {})),
         ))
     return out
 
 
-def _per_article(conn, rule: Rule, now, public_url, conds: list, title: str, why: str,
+def _per_article(run: _Run, rule: Rule, conds: list, title: str, why: str,
                  link_filters: dict) -> list[Firing]:
+    conn, now, public_url = run.conn, run.now, run.public_url
     start = now - rule.window
     # Articles this rule already sent are left out in SQL, so a busy day cannot hide
     # the next run's new articles behind MAX_CANDIDATES old ones.
@@ -147,7 +181,7 @@ def _per_article(conn, rule: Rule, now, public_url, conds: list, title: str, why
     )]
 
 
-def _watch(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing]:
+def _watch(run: _Run, rule: Rule) -> list[Firing]:
     aa = schema.article_actors
     matches = []
     if rule.actors:
@@ -172,21 +206,22 @@ def _watch(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing]:
     why = f"matching the watchlist ({watched})" + (
         f" with risk at least {rule.min_risk:g}" if rule.min_risk else "")
     link = {"actor": list(rule.actors)} if rule.actors else {}
-    return _per_article(conn, rule, now, public_url, conds,
+    return _per_article(run, rule, conds,
                         f"Watch: {rule.name}", why, link)
 
 
-def _high_risk(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing]:
+def _high_risk(run: _Run, rule: Rule) -> list[Firing]:
     conds = [A.c.risk_score >= rule.threshold]
     if rule.sources:
         conds.append(A.c.source.in_(rule.sources))
     link = {"source": list(rule.sources)} if rule.sources else {}
-    return _per_article(conn, rule, now, public_url, conds,
+    return _per_article(run, rule, conds,
                         f"High risk: {rule.name}",
                         f"scoring at least {rule.threshold:g} for risk", link)
 
 
-def _silence(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing]:
+def _silence(run: _Run, rule: Rule) -> list[Firing]:
+    conn, now, public_url, cooling = run.conn, run.now, run.public_url, run.cooling
     af = schema.article_feeds
     last_new = (select(func.max(af.c.first_seen_at)).where(af.c.feed_id == F.c.id)
                 .scalar_subquery())
@@ -225,7 +260,8 @@ def _silence(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing
     ]
 
 
-def _brief(conn, rule: Rule, now, public_url, cooling: Cooling) -> list[Firing]:
+def _brief(run: _Run, rule: Rule) -> list[Firing]:
+    now, public_url, cooling = run.now, run.public_url, run.cooling
     due = last_occurrence(rule.schedule, now)
     if due is None or now - due > BRIEF_GRACE:
         return []
@@ -248,13 +284,13 @@ def evaluate(conn: Connection, rules: RuleSet | Iterable[Rule], now: datetime, *
              errors: list[str] | None = None) -> list[Firing]:
     """Every firing of every enabled rule at ``now``. A rule that cannot be evaluated
     (a province surge before place data exists) is reported in ``errors`` and skipped."""
-    cooling = cooling or (lambda _rule, _subjects: set())
+    run = _Run(conn, now, public_url, cooling or (lambda _rule, _subjects: set()))
     out: list[Firing] = []
     for rule in getattr(rules, "rules", rules):
         if not rule.enabled:
             continue
         try:
-            out += _KINDS[rule.kind](conn, rule, now, public_url, cooling)
+            out += _KINDS[rule.kind](run, rule)
         except DimensionUnavailable as exc:
             if errors is not None:
                 errors.append(f"rule {rule.name!r}: {exc}")

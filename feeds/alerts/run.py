@@ -57,25 +57,31 @@ class RunReport:
         return text
 
 
-def _insert_ignore(conn: Connection, table, values: dict) -> bool:
+def _dialect_insert(conn: Connection):
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(table).values(**values).on_conflict_do_nothing()
-    # RETURNING, not rowcount: psycopg reports no rowcount for this statement.
-    return conn.execute(stmt.returning(*table.primary_key.columns)).first() is not None
+    return dialect_insert
 
 
-def claim(conn: Connection, rule: str, subject: str, now: datetime, until: datetime) -> bool:
-    """Take the cool-down for (rule, subject) if it is free; True when this caller won."""
-    values = {"rule": rule, "subject": subject, "fired_at": now, "until": until}
-    if _insert_ignore(conn, C, values):
-        return True
-    return conn.execute(
-        update(C).where(C.c.rule == rule, C.c.subject == subject, C.c.until <= now)
-        .values(fired_at=now, until=until)
-    ).rowcount == 1
+def claim(conn: Connection, rule: str, subjects: list[str], now: datetime,
+          until: datetime) -> set[str]:
+    """Take the cool-downs for (rule, subject) that are free; return the subjects won.
+
+    New subjects are inserted (a conflict means another run has it); expired ones are
+    taken over with a conditional update. RETURNING says which rows this caller wrote:
+    psycopg reports no rowcount for ON CONFLICT statements.
+    """
+    rows = [{"rule": rule, "subject": s, "fired_at": now, "until": until} for s in subjects]
+    won = set(conn.execute(_dialect_insert(conn)(C).values(rows).on_conflict_do_nothing()
+                           .returning(C.c.subject)).scalars())
+    rest = [s for s in subjects if s not in won]
+    if rest:
+        won |= set(conn.execute(
+            update(C).where(C.c.rule == rule, C.c.subject.in_(rest), C.c.until <= now)
+            .values(fired_at=now, until=until).returning(C.c.subject)).scalars())
+    return won
 
 
 def cooling_reader(conn: Connection, now: datetime):
@@ -91,9 +97,7 @@ def cooling_reader(conn: Connection, now: datetime):
 def record(conn: Connection, firing: Firing, now: datetime) -> int | None:
     """Claim and record one firing with its deliveries; None when another run had it."""
     until = now + (firing.cooldown or firing.rule.effective_cooldown)
-    won = [s for s in (firing.claims or (firing.subject,))
-           if claim(conn, firing.rule.name, s, now, until)]
-    if not won:
+    if not claim(conn, firing.rule.name, list(firing.claims or (firing.subject,)), now, until):
         return None
     event_id = conn.execute(insert(E).values(
         rule=firing.rule.name, kind=firing.rule.kind, subject=firing.subject, fired_at=now,
@@ -124,39 +128,56 @@ def deliver_due(engine: Engine, settings: Settings, destinations: Destinations,
             .where(D.c.status == "pending", D.c.next_attempt_at <= now)
             .order_by(D.c.id)
         ).mappings().all()
-    for row in due:
-        mine = and_(D.c.id == row["id"], D.c.status == "pending",
-                    D.c.attempts == row["attempts"])
-        if row["created_at"] + settings.expire_after < now:
-            with engine.begin() as conn:
+    # Expired deliveries and destinations nobody has configured are settled together in
+    # one transaction; a burst of alerts before Slack is connected costs one commit.
+    sendable = []
+    with engine.begin() as conn:
+        for row in due:
+            mine = _unchanged(row)
+            if row["created_at"] + settings.expire_after < now:
                 report.expired += conn.execute(update(D).where(mine).values(
                     status="expired")).rowcount
-            continue
-        attempts = row["attempts"] + 1
+                continue
+            try:
+                sendable.append((row, destinations.get(row["destination"])))
+            except DestinationError as exc:
+                _failed(conn, row, mine, destinations.mask(exc), settings, now, report)
+    for row, dest in sendable:
         with engine.begin() as conn:
-            if not conn.execute(update(D).where(mine).values(
-                    attempts=attempts, next_attempt_at=now + LEASE)).rowcount:
+            if not conn.execute(update(D).where(_unchanged(row)).values(
+                    attempts=row["attempts"] + 1, next_attempt_at=now + LEASE)).rowcount:
                 continue  # another run took it
-        error = _send_one(engine, row, destinations, public_url)
+        error = _send_one(engine, row, dest, destinations, public_url)
         with engine.begin() as conn:
             if error is None:
                 conn.execute(update(D).where(D.c.id == row["id"]).values(
                     status="sent", sent_at=utcnow(), last_error=None))
                 report.sent += 1
             else:
-                conn.execute(update(D).where(D.c.id == row["id"]).values(
-                    last_error=error, next_attempt_at=now + backoff(settings, attempts)))
-                report.failed += 1
-                report.errors.append(f"{row['rule']} → {row['destination']}: {error}")
-                log.info("alert delivery failed: %s → %s: %s", row["rule"],
-                            row["destination"], error)
+                _failed(conn, row, D.c.id == row["id"], error, settings, now, report)
 
 
-def _send_one(engine: Engine, event: dict, destinations: Destinations,
+def _unchanged(row):
+    """This delivery, as long as no other run has touched it since it was read."""
+    return and_(D.c.id == row["id"], D.c.status == "pending", D.c.attempts == row["attempts"])
+
+
+def _failed(conn, row, where, error: str, settings: Settings, now: datetime,
+            report: RunReport) -> None:
+    attempts = row["attempts"] + 1
+    if not conn.execute(update(D).where(where).values(
+            attempts=attempts, last_error=error,
+            next_attempt_at=now + backoff(settings, attempts))).rowcount:
+        return
+    report.failed += 1
+    report.errors.append(f"{row['rule']} → {row['destination']}: {error}")
+    log.info("alert delivery failed: %s → %s: %s", row["rule"], row["destination"], error)
+
+
+def _send_one(engine: Engine, event: dict, dest, destinations: Destinations,
               public_url: str | None) -> str | None:
     """Send one stored event to one destination; the masked error, or None when sent."""
     try:
-        dest = destinations.get(event["destination"])
         message = build(event)
         if event["kind"] == "brief":
             from feeds.brief.mail import brief_message

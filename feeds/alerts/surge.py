@@ -81,6 +81,8 @@ def surge_counts(
     risk = func.coalesce(A.c.risk_score, 0.0)
     conds = list(where) if where else [A.c.relevant == true()]
     conds += [when >= baseline_from, when <= end]
+    if time_col is None:  # the day bounds let both databases range-scan ix_articles_window
+        conds += [A.c.published_day >= _day(baseline_from), A.c.published_day <= _day(end)]
     if only:
         conds.append(key.in_(only))
     rows = conn.execute(
@@ -98,6 +100,10 @@ def surge_counts(
     return pd.DataFrame(
         rows, columns=["key", "recent", "baseline_total", "recent_risk", "baseline_risk"]
     )
+
+
+def _day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _ratio(recent: float, base: float) -> float:

@@ -1,4 +1,5 @@
-"""Alerts: fired alerts, their cool-downs, and the delivery outbox with retry state.
+"""Alerts: fired alerts, their cool-downs, and the delivery outbox with retry state;
+an index for when each feed last brought something new.
 
 Revision ID: 0006
 Revises: 0003
@@ -14,6 +15,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # Silence rules ask when each feed last brought something new.
+    op.create_index("ix_article_feeds_seen", "article_feeds", ["feed_id", "first_seen_at"])
     op.create_table(
         "alert_events",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -55,6 +58,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_article_feeds_seen", table_name="article_feeds")
     op.drop_table("alert_deliveries")
     op.drop_table("alert_cooldowns")
     op.drop_index("ix_alert_events_fired", table_name="alert_events")

@@ -37,9 +37,10 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import delete, func, select  # noqa: E402
 
-from feeds import schema, store  # noqa: E402
+from feeds import store  # noqa: E402
 from feeds.alerts import Destinations, parse_rules, run_alerts  # noqa: E402
 from feeds.brief import last_full_week, write_brief  # noqa: E402
+from feeds.store import schema  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 SOURCE_DB = OUT / "bench-200k.db"

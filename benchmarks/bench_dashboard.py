@@ -65,7 +65,8 @@ GOALS = {
 def article_count(url: str) -> int | None:
     from sqlalchemy import func, select
 
-    from feeds import schema, store
+    from feeds import store
+    from feeds.store import schema
 
     path = store.sqlite_path(url)
     if path is not None and not path.exists():
@@ -237,7 +238,8 @@ def _full_range(url: str) -> dict | None:
     """start/end query parameters covering every relevant article."""
     from sqlalchemy import func, select
 
-    from feeds import schema, store
+    from feeds import store
+    from feeds.store import schema
 
     a = schema.articles
     engine = store.make_engine(url)
@@ -257,7 +259,8 @@ def _some_article_id(url: str, offset_from_newest: int = 10) -> int | None:
     """A recent relevant article with evidence, as a user would pick."""
     from sqlalchemy import select
 
-    from feeds import schema, store
+    from feeds import store
+    from feeds.store import schema
 
     a = schema.articles
     engine = store.make_engine(url)

@@ -39,12 +39,13 @@ from gen_db import reset_database  # noqa: E402
 from rss_support import item, rss  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from feeds import schema, store  # noqa: E402
+from feeds import store  # noqa: E402
 from feeds.config import FeedConfig, Settings  # noqa: E402
-from feeds.dedup import store_entries  # noqa: E402
-from feeds.parse import parse_feed  # noqa: E402
-from feeds.refresh import run_refresh  # noqa: E402
-from feeds.workers import articles_from  # noqa: E402
+from feeds.ingest.dedup import store_entries  # noqa: E402
+from feeds.ingest.parse import parse_feed  # noqa: E402
+from feeds.ingest.refresh import run_refresh  # noqa: E402
+from feeds.ingest.workers import articles_from  # noqa: E402
+from feeds.store import schema  # noqa: E402
 
 FEEDS, ITEMS, DELAY, SERVERS = 200, 20, 0.25, 50
 

@@ -22,10 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from feeds import schema, store  # noqa: E402
+from feeds import store  # noqa: E402
 from feeds.config import Settings  # noqa: E402
 from feeds.demo import load_demo  # noqa: E402
 from feeds.rescore import rescore  # noqa: E402
+from feeds.store import schema  # noqa: E402
 
 COLUMNS = ("link, fingerprint, title, feed_id, source, published_at, published_day, "
            "published_estimated, fetched_at, language, summary, text, text_source")

@@ -38,10 +38,11 @@ sys.path.insert(0, str(ROOT))
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E402
 
 from feeds.lexicon import Lexicons, load_lexicons  # noqa: E402
-from feeds.score import _candidates, compiled, score_article, sentences  # noqa: E402
 from feeds.score import actors as actors_mod  # noqa: E402
+from feeds.score import compiled, score_article, sentences  # noqa: E402
 from feeds.score import relevance as relevance_mod  # noqa: E402
 from feeds.score import terms as terms_mod  # noqa: E402
+from feeds.score.article import _candidates  # noqa: E402
 from feeds.score.sentiment import make_analyzer  # noqa: E402
 
 # Wire-copy shaped sentences, 15 to 35 words like real news; {A} actor, {T} risk term,

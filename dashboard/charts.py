@@ -2,7 +2,7 @@
 
 No Streamlit and no database here, so every chart is unit-testable through
 ``chart.to_dict()``. Width is left to the caller (the pages draw them full width through
-``dashboard.ui.chart``, whose toolbar offers fullscreen and PNG download).
+``dashboard.present.chart``, whose toolbar offers fullscreen and PNG download).
 
 Charts carry no Vega title: Streamlit takes a title's height out of the plot, which
 squeezes bar labels away, so the pages put a heading above each chart instead. Time

@@ -38,6 +38,22 @@ ENV_DB = "CAMBODIA_RISK_DB"
 ENV_ALERTS = "CAMBODIA_RISK_ALERTS"
 # The dashboard's address as the team reaches it; alert links and the brief point there.
 ENV_PUBLIC_URL = "CAMBODIA_RISK_PUBLIC_URL"
+ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
+
+
+def database_url() -> str:
+    """The database URL every reader uses when none is given: $CAMBODIA_RISK_DB, else the
+    default SQLite file (an empty variable counts as unset)."""
+    return os.environ.get(ENV_DB) or DEFAULT_DB_URL
+
+
+def lexicon_dir() -> Path:
+    """The lexicon folder every reader uses: $CAMBODIA_RISK_LEXICONS, else LEXICON_DIR.
+
+    The CLI's --lexicons option falls back to the same variable, so the commands and the
+    dashboard always read the same files.
+    """
+    return Path(os.environ.get(ENV_LEXICONS) or LEXICON_DIR)
 
 USER_AGENT = (
     "cambodia-risk/0.1 (+https://github.com/cambodia-risk/cambodia-risk; "

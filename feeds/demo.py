@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import func, inspect, select
+
 from feeds import store
 from feeds.config import DEMO_DIR, Settings, load_feeds
-from feeds.dedup import store_entries
+from feeds.ingest.dedup import store_entries
+from feeds.ingest.parse import parse_feed
+from feeds.ingest.refresh import FeedOutcome, RunSummary
+from feeds.ingest.workers import articles_from
 from feeds.lexicon import load_lexicons
-from feeds.parse import parse_feed
-from feeds.refresh import FeedOutcome, RunSummary
-from feeds.workers import articles_from
+from feeds.store import schema
 
 DEMO_CONFIG = "demo.toml"
 
@@ -63,10 +66,6 @@ def load_demo(settings: Settings, directory: Path = DEMO_DIR) -> RunSummary:
 
 def database_is_empty(db_url: str) -> bool:
     """True when the database has no articles (or no tables yet)."""
-    from sqlalchemy import func, inspect, select
-
-    from feeds import schema
-
     engine = store.make_engine(db_url)
     try:
         with engine.connect() as conn:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.config import Settings
+from feeds.ingest.workers import init_worker, score_many, worker_engine
 from feeds.lexicon import load_lexicons
-from feeds.workers import init_worker, score_many, worker_engine
+from feeds.store import schema
 
 BATCH = 200
 

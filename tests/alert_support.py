@@ -11,8 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy import insert, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.alerts.deliver import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from feeds.store import schema
 
 NOW = datetime(2025, 8, 4, 3, 0)  # a Monday, 10:00 in Phnom Penh
 

@@ -1,18 +1,27 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures; the helper modules' fixtures come in through pytest_plugins.
+
+The helper modules sit next to this file and are imported as top-level modules (the
+``pythonpath`` setting in pyproject.toml puts this folder on the path, whatever import
+mode pytest runs in; the benchmarks import feedserver and rss_support the same way).
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from feedserver import FeedServer
 
-# feedserver.py sits next to this file and is imported as a top-level module (the
-# benchmarks import it the same way), whatever import mode pytest runs in.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from feeds.lexicon import Lexicons, load_lexicons
 
-from feedserver import FeedServer  # noqa: E402
+pytest_plugins = ["db_support"]
+
+
+@pytest.fixture(scope="session")
+def lex() -> Lexicons:
+    """The real lexicons in data/lexicons, loaded once per test session."""
+    return load_lexicons()
 
 
 @pytest.fixture

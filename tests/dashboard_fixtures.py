@@ -5,7 +5,7 @@ Stable API::
     build_dataset(db_url, *, n_articles=120, hostile_title=True) -> None
 
 It migrates an empty database (SQLite file or PostgreSQL) with ``feeds.store.migrate``
-and fills it with plain inserts against ``feeds.schema``, writing the same rows the
+and fills it with plain inserts against ``feeds.store.schema``, writing the same rows the
 scorer's store step writes (so it does not depend on the store's write API). The
 result is deterministic:
 the same arguments give the same rows, ids and dates, whatever day the tests run.
@@ -32,15 +32,15 @@ after ``.``) gives the same sentences, and every stored offset points at its tex
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
 
-from feeds import schema, store
+from feeds import store
 from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
+from feeds.store import schema
 
 HOSTILE_TITLE = "<script>alert(1)</script> Hostile <img src=x onerror=alert(2)> title"
 HOSTILE_URL = "javascript:alert(1)"
@@ -55,15 +55,6 @@ FEEDS = ("Khmer Times", "Phnom Penh Post", "CamboJA News", "Kiripost")
 HEALTHY_FEEDS = FEEDS[:2]
 FAILING_FEED = FEEDS[2]
 NEW_FEED = FEEDS[3]
-CATEGORIES = (
-    "security_military",
-    "sanctions_trade",
-    "arrests_legal",
-    "unrest_protest",
-    "political_crisis",
-    "land_labour",
-    "media_civil_society",
-)
 LEXICON_VERSION = "fixture-1"
 RISK_PER_POINT = 8.0
 
@@ -434,81 +425,15 @@ def _insert_article(conn, art: store.NewArticle, feed: dict, fetched: datetime) 
 
 
 def _write_score(conn, article_id: int, score: ArticleScore, scored_at: datetime) -> None:
-    """The rows the scorer's store step writes (plain inserts against feeds.schema, so
-    this fixture does not depend on the store's write API)."""
-    conn.execute(
-        update(schema.articles)
-        .where(schema.articles.c.id == article_id)
-        .values(
-            relevant=score.relevant,
-            relevance_terms=json.dumps(score.relevance_terms, ensure_ascii=False),
-            language=score.language,
-            sentiment=score.sentiment,
-            sentiment_pos=score.sentiment_pos,
-            sentiment_neg=score.sentiment_neg,
-            sentiment_neu=score.sentiment_neu,
-            sentence_count=score.sentence_count,
-            risk_score=score.risk_score,
-            scored_at=scored_at,
-            lexicon_version=LEXICON_VERSION,
-        )
-    )
-    for m in score.term_matches:
-        conn.execute(
-            insert(schema.term_matches).values(
-                article_id=article_id,
-                category=m.category,
-                term=m.term,
-                matched=m.matched,
-                weight=m.weight,
-                sentence_index=m.sentence_index,
-                start=m.start,
-                end=m.end,
-            )
-        )
-    per_category: dict[str, int] = {}
-    for m in score.term_matches:
-        per_category[m.category] = per_category.get(m.category, 0) + 1
-    for category, n in per_category.items():
-        conn.execute(
-            insert(schema.article_categories).values(
-                article_id=article_id,
-                category=category,
-                matches=n,
-                points=float(score.category_points.get(category, 0.0)),
-            )
-        )
-    per_actor: dict[str, list[ActorMention]] = {}
-    for m in score.actor_mentions:
-        conn.execute(
-            insert(schema.actor_mentions).values(
-                article_id=article_id,
-                actor=m.actor,
-                alias=m.alias,
-                sentence_index=m.sentence_index,
-                start=m.start,
-                end=m.end,
-                sentiment=m.sentiment,
-            )
-        )
-        per_actor.setdefault(m.actor, []).append(m)
-    for actor, mentions in per_actor.items():
-        by_sentence = {m.sentence_index: m.sentiment for m in mentions}
-        rated = [v for v in by_sentence.values() if v is not None]
-        conn.execute(
-            insert(schema.article_actors).values(
-                article_id=article_id,
-                actor=actor,
-                mentions=len(mentions),
-                sentiment=sum(rated) / len(rated) if rated else None,
-            )
-        )
-    for n in score.unlisted_names:
-        conn.execute(
-            insert(schema.unlisted_names).values(
-                article_id=article_id, name=n.name, mentions=n.mentions, example=n.example
-            )
-        )
+    """The rows the store writes for a score, made by the store's own rule
+    (``feeds.store.score_rows``) and written with plain inserts, so the dashboard tests
+    read exactly what a refresh would have stored."""
+    rows = store.score_rows(article_id, score, LEXICON_VERSION, scored_at)
+    a = schema.articles
+    conn.execute(update(a).where(a.c.id == article_id).values(**rows.article))
+    for name in store.ScoreRows.EVIDENCE:
+        if getattr(rows, name):
+            conn.execute(insert(schema.metadata.tables[name]), getattr(rows, name))
 
 
 def _save(

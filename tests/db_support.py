@@ -28,8 +28,9 @@ def pg_url(database: str) -> str:
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": database}).scalar()
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}
+            ).scalar()
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{database}"'))
     except Exception as exc:

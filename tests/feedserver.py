@@ -1,9 +1,13 @@
 """A loopback HTTP server that plays well-behaved and hostile feed hosts.
 
-Used by the tests and by the benchmarks (which do ``sys.path.insert(0, "tests")`` and
-``from feedserver import FeedServer``). It binds to 127.0.0.1 only, serves each
-connection on its own daemon thread (hundreds of concurrent connections are fine), and
-``stop()`` returns promptly even while handlers are stalling or trickling.
+Used by the tests (pyproject's pytest ``pythonpath`` puts tests/ on the path) and by the
+benchmarks (which put tests/ on ``sys.path`` and ``from feedserver import FeedServer``).
+One concern, a fake feed host, kept in one module past 500 lines: most of its length is
+the catalogue of hostile behaviours, each a few lines, read side by side.
+
+It binds to 127.0.0.1 only, serves each connection on its own daemon thread (hundreds of
+concurrent connections are fine), and ``stop()`` returns promptly even while handlers
+are stalling or trickling.
 
 Usage::
 

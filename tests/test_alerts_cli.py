@@ -83,8 +83,7 @@ def test_refresh_fires_alert_keeps_exit_code_and_never_prints_secrets(
                        env)
         assert again.exit_code == 0 and "alerts:" not in again.stderr
         assert len(hook.received) == 1
-        sample = invoke(["alerts", "test", "--rule", "poipet", "--db", sqlite_db,
-                         "--alerts", alerts], env)
+        sample = invoke(["alerts", "test", "--rule", "poipet", "--alerts", alerts], env)
         assert sample.exit_code == 0 and "sent a test message to 'hook'" in sample.output
         assert hook.received[-1]["title"] == "Test message for rule poipet"
         for text in (result.output, result.stderr, later.output, again.stderr,
@@ -109,10 +108,9 @@ def test_alert_rule_mistakes_are_one_line_errors(tmp_path, feed_server, sqlite_d
     assert "rule #1 ('poipet'): field 'window': 'two days' is not a duration" in result.stderr
     assert feed_server.hits("/a.xml") == 0  # stopped before any work
     _, good = write_files(tmp_path, feed_server, WATCH)
-    unknown = invoke(["alerts", "test", "--rule", "nope", "--db", sqlite_db,
-                      "--alerts", good], {})
+    unknown = invoke(["alerts", "test", "--rule", "nope", "--alerts", good], {})
     assert unknown.exit_code == 2 and "no rule named 'nope'" in unknown.stderr
-    unset = invoke(["alerts", "test", "--rule", "poipet", "--db", sqlite_db, "--alerts", good],
+    unset = invoke(["alerts", "test", "--rule", "poipet", "--alerts", good],
                    {"CAMBODIA_RISK_DESTINATIONS": str(tmp_path / "none.toml")})
     assert unset.exit_code == 1
     assert "set CAMBODIA_RISK_DEST_HOOK" in unset.stderr

@@ -14,8 +14,8 @@ from alert_support import NOW, Webhook, add_article, add_feed, baseline_and_surg
 from db_support import pg_url, sqlite_url
 from sqlalchemy import select
 
-from feeds import schema
 from feeds.alerts import Destinations, parse_rules, run_alerts
+from feeds.store import schema
 
 SECRET = "hmac-secret-0123456789"
 PUBLIC = "https://risk.example.org/dash"

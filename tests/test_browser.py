@@ -203,10 +203,10 @@ def selected_tags(page, label: str) -> list[str]:
 
 def category_display(key: str) -> str:
     """How the sidebar shows a category: the lexicon's label, else the key title-cased."""
-    from dashboard import ui
+    from dashboard import data
     from dashboard.filters import category_label
 
-    return category_label(key, ui.category_labels())
+    return category_label(key, data.category_labels())
 
 
 # --- tests -----------------------------------------------------------------------------

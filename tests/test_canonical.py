@@ -1,6 +1,6 @@
 import pytest
 
-from feeds.canonical import canonical_url, text_similarity, title_fingerprint
+from feeds.ingest.canonical import canonical_url, text_similarity, title_fingerprint
 
 
 @pytest.mark.parametrize(
@@ -48,8 +48,10 @@ def test_khmer_titles_keep_their_letters():
 
 
 def test_text_similarity():
-    base = ("The court in Phnom Penh sentenced the opposition leader to 27 years of house "
-            "arrest. The ruling drew criticism from rights groups and foreign governments.")
+    base = (
+        "The court in Phnom Penh sentenced the opposition leader to 27 years of house "
+        "arrest. The ruling drew criticism from rights groups and foreign governments."
+    )
     assert text_similarity(base, base) == 1.0
     # A syndicated copy with one word changed still clears the dedup threshold.
     assert text_similarity(base, base.replace("criticism", "condemnation")) > 0.6
@@ -60,6 +62,6 @@ def test_text_similarity():
 
 def test_dated_suffix_is_part_of_the_title():
     assert title_fingerprint("Blondie & Garfield - JULY 27, 2022") != title_fingerprint(
-        "Blondie & Garfield - JULY 26, 2022")
-    assert title_fingerprint("Border reopens - Khmer Times") == title_fingerprint(
-        "Border reopens")
+        "Blondie & Garfield - JULY 26, 2022"
+    )
+    assert title_fingerprint("Border reopens - Khmer Times") == title_fingerprint("Border reopens")

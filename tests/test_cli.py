@@ -6,12 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
 from rss_support import item, rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.cli import cli
+from feeds.store import schema
 
 
 def write_config(tmp_path, server, feeds):
@@ -35,7 +35,7 @@ def test_help_lists_subcommands():
         assert name in result.output
 
 
-def test_refresh_summary_and_env_options(tmp_path, feed_server, sqlite_db):  # noqa: F811
+def test_refresh_summary_and_env_options(tmp_path, feed_server, sqlite_db):
     feed_server.add("/a.xml", rss([story(1), story(2)]))
     config = write_config(tmp_path, feed_server, [("A", "/a.xml")])
     result = run("refresh", CAMBODIA_RISK_CONFIG=config, CAMBODIA_RISK_DB=sqlite_db)
@@ -46,7 +46,7 @@ def test_refresh_summary_and_env_options(tmp_path, feed_server, sqlite_db):  # n
     assert data["feeds_unchanged"] + data["feeds_ok"] == 1 and data["new_articles"] == 0
 
 
-def test_refresh_exit_zero_when_some_feeds_fail(tmp_path, feed_server, sqlite_db):  # noqa: F811
+def test_refresh_exit_zero_when_some_feeds_fail(tmp_path, feed_server, sqlite_db):
     feed_server.add("/a.xml", rss([story(1)]))
     feed_server.add_behaviour("/gone", "status", code=410)
     config = write_config(tmp_path, feed_server, [("A", "/a.xml"), ("Gone", "/gone")])
@@ -55,7 +55,7 @@ def test_refresh_exit_zero_when_some_feeds_fail(tmp_path, feed_server, sqlite_db
     assert "Gone: HTTP 410" in result.output
 
 
-def test_bad_config_exits_2_naming_feed_and_field(tmp_path, sqlite_db):  # noqa: F811
+def test_bad_config_exits_2_naming_feed_and_field(tmp_path, sqlite_db):
     path = tmp_path / "bad.toml"
     path.write_text('[[feeds]]\nname = "Broken"\nurl = 42\n')
     result = run("refresh", "--config", str(path), "--db", sqlite_db)
@@ -63,12 +63,12 @@ def test_bad_config_exits_2_naming_feed_and_field(tmp_path, sqlite_db):  # noqa:
     assert "Broken" in result.output and "'url'" in result.output
 
 
-def test_bad_usage_exits_2(sqlite_db):  # noqa: F811
+def test_bad_usage_exits_2(sqlite_db):
     assert run("refresh", "--every", "soon", "--db", sqlite_db).exit_code == 2
     assert run("export", "--format", "xml", "--db", sqlite_db).exit_code == 2
 
 
-def test_second_concurrent_run_exits_3(tmp_path, feed_server, sqlite_db):  # noqa: F811
+def test_second_concurrent_run_exits_3(tmp_path, feed_server, sqlite_db):
     config = write_config(tmp_path, feed_server, [("A", "/a.xml")])
     engine = store.make_engine(sqlite_db)
     store.migrate(engine)
@@ -88,7 +88,7 @@ def test_unreachable_database_exits_1(tmp_path, feed_server):
 
 
 @pytest.fixture
-def filled_db(tmp_path, feed_server, db_url):  # noqa: F811
+def filled_db(tmp_path, feed_server, db_url):
     entries = [story(1), story(2),
                item("Indonesia volcano erupts", "https://else.example.org/v", guid="v",
                     description="A volcano in Java erupted; villages were evacuated."),
@@ -132,7 +132,7 @@ def test_export_filters_and_text(filled_db, tmp_path):
                "--until", "2024-01-01").exit_code == 2
 
 
-def test_demo_is_idempotent(db_url):  # noqa: F811
+def test_demo_is_idempotent(db_url):
     first = run("demo", "--db", db_url)
     assert first.exit_code == 0, first.output
     engine = store.make_engine(db_url)
@@ -184,7 +184,7 @@ def test_rescore_applies_edited_lexicon(tmp_path, filled_db):
     engine.dispose()
 
 
-def test_rescore_bad_lexicon_exits_2(tmp_path, sqlite_db):  # noqa: F811
+def test_rescore_bad_lexicon_exits_2(tmp_path, sqlite_db):
     bad = tmp_path / "lex"
     bad.mkdir()
     (bad / "terms.toml").write_text("not = [valid")
@@ -229,7 +229,7 @@ def test_dashboard_command_loads_demo_and_serves(tmp_path):
         proc.wait(20)
 
 
-def test_every_keeps_running(tmp_path, feed_server, sqlite_db):  # noqa: F811
+def test_every_keeps_running(tmp_path, feed_server, sqlite_db):
     import subprocess
     import sys
     import time

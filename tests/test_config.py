@@ -14,7 +14,11 @@ def test_defaults_are_filled(tmp_path):
     assert len(feeds) == 1
     feed = feeds[0]
     assert (feed.full_text, feed.enabled, feed.language, feed.always_relevant) == (
-        False, True, None, False)
+        False,
+        True,
+        None,
+        False,
+    )
 
 
 def test_shipped_default_list_is_valid():
@@ -28,14 +32,23 @@ def test_shipped_default_list_is_valid():
     [
         ('[[feeds]]\nname = "A"\n', "feed #1 ('A'): missing required field 'url'"),
         ('[[feeds]]\nname = "A"\nurl = "ftp://x"\n', "feed #1 ('A'): field 'url' must be"),
-        ('[[feeds]]\nname = "A"\nurl = "https://x.org"\nfulltext = true\n',
-         "feed #1 ('A'): unknown field 'fulltext'"),
-        ('[[feeds]]\nname = "A"\nurl = "https://x.org"\nfull_text = "yes"\n',
-         "field 'full_text' must be bool, got str"),
-        ('[[feeds]]\nname = "A"\nurl = "https://x.org"\nlanguage = "English"\n',
-         "field 'language' must be an ISO 639 code"),
-        ('[[feeds]]\nname = "A"\nurl = "https://x.org"\n[[feeds]]\nname = "A"\n'
-         'url = "https://y.org"\n', "feed #2 ('A'): field 'name' repeats an earlier feed"),
+        (
+            '[[feeds]]\nname = "A"\nurl = "https://x.org"\nfulltext = true\n',
+            "feed #1 ('A'): unknown field 'fulltext'",
+        ),
+        (
+            '[[feeds]]\nname = "A"\nurl = "https://x.org"\nfull_text = "yes"\n',
+            "field 'full_text' must be bool, got str",
+        ),
+        (
+            '[[feeds]]\nname = "A"\nurl = "https://x.org"\nlanguage = "English"\n',
+            "field 'language' must be an ISO 639 code",
+        ),
+        (
+            '[[feeds]]\nname = "A"\nurl = "https://x.org"\n[[feeds]]\nname = "A"\n'
+            'url = "https://y.org"\n',
+            "feed #2 ('A'): field 'name' repeats an earlier feed",
+        ),
         ('title = "x"\n', "unknown top-level key(s): title"),
         ("", "expected at least one [[feeds]] table"),
         ("[[feeds]\n", "not valid TOML"),
@@ -53,8 +66,19 @@ def test_missing_file(tmp_path):
 
 
 def test_parse_feeds_accepts_all_fields():
-    feeds = parse_feeds({"feeds": [{"name": "K", "url": "http://k.example/f", "full_text": True,
-                                    "language": "km", "enabled": False,
-                                    "always_relevant": True}]})
+    feeds = parse_feeds(
+        {
+            "feeds": [
+                {
+                    "name": "K",
+                    "url": "http://k.example/f",
+                    "full_text": True,
+                    "language": "km",
+                    "enabled": False,
+                    "always_relevant": True,
+                }
+            ]
+        }
+    )
     assert feeds[0].full_text and feeds[0].always_relevant and not feeds[0].enabled
     assert feeds[0].language == "km"

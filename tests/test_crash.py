@@ -7,11 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from db_support import db_url  # noqa: F401  (fixture)
 from rss_support import rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
+from feeds.store import schema
 
 FEEDS, ITEMS = 30, 20
 
@@ -97,7 +97,7 @@ def check_consistent(url):
 
 
 def test_sigkill_at_any_moment_leaves_a_consistent_database(feed_server, tmp_path,
-                                                             db_url):  # noqa: F811
+                                                             db_url):
     config = serve_feeds(feed_server, tmp_path, delay=0.05)
     engine = store.make_engine(db_url)
     store.migrate(engine)  # so an early kill still leaves tables to check
@@ -122,7 +122,7 @@ def test_sigkill_at_any_moment_leaves_a_consistent_database(feed_server, tmp_pat
     assert runs[-1] is not None  # killed runs stay open; the last one closed
 
 
-def test_second_refresh_exits_3_promptly(feed_server, tmp_path, db_url):  # noqa: F811
+def test_second_refresh_exits_3_promptly(feed_server, tmp_path, db_url):
     config = serve_feeds(feed_server, tmp_path, delay=2.0)
     first = start_refresh(config, db_url)
     try:

@@ -20,10 +20,16 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries as q
 from dashboard.filters import parse_params
-from feeds import schema, store
+from feeds import store
+from feeds.store import schema
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-PAGES = ["pages/overview.py", "pages/actors.py", "pages/articles.py", "pages/sources.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/actors.py",
+    "app_pages/articles.py",
+    "app_pages/sources.py",
+]
 KPI_LABELS = ["Articles", "Mean risk", "Share negative", "High-risk articles"]
 
 
@@ -43,7 +49,7 @@ def app(db_url, monkeypatch):
 def run(at: AppTest, page: str | None = None, **params) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
-    if page is not None and page != "pages/overview.py":
+    if page is not None and page != "app_pages/overview.py":
         if not at._registered_pages:  # switch_page needs one run first
             at.run()
         at.switch_page(page)
@@ -154,9 +160,9 @@ def test_overview_weekly_resolution(app):
 @pytest.mark.parametrize(
     "page,title",
     [
-        ("pages/actors.py", "Actors"),
-        ("pages/articles.py", "Articles"),
-        ("pages/sources.py", "Sources"),
+        ("app_pages/actors.py", "Actors"),
+        ("app_pages/articles.py", "Articles"),
+        ("app_pages/sources.py", "Sources"),
     ],
 )
 def test_every_page_renders(app, page, title):
@@ -165,19 +171,42 @@ def test_every_page_renders(app, page, title):
     assert_no_raw_markup(at)
 
 
+def test_set_up_runs_once_per_script_run_and_only_in_the_entry(app, monkeypatch):
+    """The entry prepares the shared context once; a page only takes it over. Every
+    page file is registered by the entry, and none sits where Streamlit would find it
+    by itself (a ``pages/`` folder beside the entry)."""
+    from dashboard import sidebar
+
+    calls = []
+    real = sidebar.prepare
+    monkeypatch.setattr(sidebar, "prepare", lambda: calls.append(1) or real())
+    at = run(app)
+    for page in PAGES[1:]:
+        calls.clear()
+        at.switch_page(page).run()
+        assert not at.exception
+        assert len(calls) == 1, page
+    registered = {Path(str(p["script_path"])).name for p in at._registered_pages.values()}
+    assert registered == {Path(p).name for p in PAGES}
+    assert registered == {p.name for p in (APP.parent / "app_pages").glob("*.py")}
+    assert not (APP.parent / "pages").exists()
+
+
 def test_actors_page(app):
-    at = run(app, "pages/actors.py")
+    at = run(app, "app_pages/actors.py")
     assert at.selectbox(key="actor_focus").value  # the top actor by default
     names = at.dataframe[0].value["actor"].tolist()
     assert SPIKE_ACTOR in names
     cands = at.dataframe[1].value
     assert {"Sok Chea", "Chan Dara"} <= set(cands["name"])
-    at = run(AppTest.from_file(str(APP), default_timeout=60), "pages/actors.py", focus="Kem Sokha")
+    at = run(
+        AppTest.from_file(str(APP), default_timeout=60), "app_pages/actors.py", focus="Kem Sokha"
+    )
     assert at.selectbox(key="actor_focus").value == "Kem Sokha"
 
 
 def test_actors_ranking_table_fits_its_column(app):
-    at = run(app, "pages/actors.py")
+    at = run(app, "app_pages/actors.py")
     table = at.dataframe[0]
     config = json.loads(table.proto.columns)
     widths = {name: col.get("width") for name, col in config.items()}
@@ -188,7 +217,7 @@ def test_actors_ranking_table_fits_its_column(app):
 
 
 def test_actors_timeline_spans_the_filter_window(app):
-    at = run(app, "pages/actors.py", start="2024-05-01", end="2024-06-30")
+    at = run(app, "app_pages/actors.py", start="2024-05-01", end="2024-06-30")
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     timeline = [s for s in specs if s.get("encoding", {}).get("x2", {}).get("field") == "day_end"]
     assert len(timeline) == 1
@@ -197,20 +226,20 @@ def test_actors_timeline_spans_the_filter_window(app):
 
 
 def test_actors_focus_change_goes_to_url(app):
-    at = run(app, "pages/actors.py")
+    at = run(app, "app_pages/actors.py")
     at.selectbox(key="actor_focus").set_value("Hun Sen").run()
     assert at.query_params.get("focus") == "Hun Sen"
 
 
 def test_actors_bad_focus_is_dropped(app):
-    at = run(app, "pages/actors.py", focus="<b>Nobody</b>")
+    at = run(app, "app_pages/actors.py", focus="<b>Nobody</b>")
     assert any("Ignored focus" in c.value for c in at.caption)
     assert "focus" not in at.query_params
     assert_no_raw_markup(at)
 
 
 def test_sources_page(app):
-    at = run(app, "pages/sources.py")
+    at = run(app, "app_pages/sources.py")
     health = at.dataframe[0].value
     assert len(health) == 4
     # Statuses in words (emoji need a font Debian's Chromium lacks).
@@ -223,7 +252,7 @@ def test_sources_page(app):
 
 def test_tables_show_a_dash_for_missing_values(app, db_url):
     """Streamlit writes "None" into empty cells unless told otherwise."""
-    pages = [*PAGES[1:], ("pages/articles.py", {"article": str(hostile_id(db_url))})]
+    pages = [*PAGES[1:], ("app_pages/articles.py", {"article": str(hostile_id(db_url))})]
     for page in pages:
         page, params = page if isinstance(page, tuple) else (page, {})
         at = run(AppTest.from_file(str(APP), default_timeout=60), page, **params)
@@ -242,7 +271,7 @@ def test_rescore_after_demo_is_labelled(monkeypatch, tmp_path):
     at.run()
     line = [c.value for c in at.sidebar.caption if c.value.startswith("Data as of")]
     assert len(line) == 1 and line[0].endswith("UTC (rescored) · demo data")
-    at.switch_page("pages/sources.py").run()
+    at.switch_page("app_pages/sources.py").run()
     assert not at.exception
     runs = at.dataframe[1].value
     assert list(runs["kind"])[:2] == ["Rescore", "Demo load"]
@@ -285,9 +314,9 @@ def test_explicit_dates_are_honoured_exactly(app, db_url):
 
 def test_filters_reach_every_page(app, db_url):
     n = count(db_url, category=SPIKE_CATEGORY)
-    at = run(app, "pages/articles.py", category=SPIKE_CATEGORY)
+    at = run(app, "app_pages/articles.py", category=SPIKE_CATEGORY)
     assert any(f"**{n:,}** matching" in m.value for m in at.markdown)
-    at.switch_page("pages/sources.py").run()
+    at.switch_page("app_pages/sources.py").run()
     assert at.dataframe[2].value["articles"].sum() == n
 
 
@@ -369,7 +398,7 @@ def hostile_id(db_url: str) -> int:
 
 
 def test_articles_table_and_download(app, db_url):
-    at = run(app, "pages/articles.py")
+    at = run(app, "app_pages/articles.py")
     table = at.dataframe[0].value
     assert len(table) == min(count(db_url), q.ARTICLE_LIMIT)
     assert {"title", "link", "risk_score", "sentiment", "categories", "actors"} <= set(
@@ -382,7 +411,7 @@ def test_articles_table_and_download(app, db_url):
 
 
 def test_article_evidence_is_escaped(app, db_url):
-    at = run(app, "pages/articles.py", article=str(hostile_id(db_url)))
+    at = run(app, "app_pages/articles.py", article=str(hostile_id(db_url)))
     assert "Evidence" in [s.value for s in at.subheader]
     assert_no_raw_markup(at)
     md = " ".join(m.value for m in at.markdown)
@@ -405,7 +434,7 @@ def test_article_evidence_of_a_normal_article(app, db_url):
             .limit(1)
         ).scalar_one()
     eng.dispose()
-    at = run(app, "pages/articles.py", article=str(article_id))
+    at = run(app, "app_pages/articles.py", article=str(article_id))
     md = " ".join(m.value for m in at.markdown)
     assert ":red-background[protest]" in md
     assert at.get("link_button")[0].proto.url.startswith("https://")
@@ -420,13 +449,13 @@ def test_article_evidence_of_a_normal_article(app, db_url):
     ],
 )
 def test_bad_article_param(app, value, notice):
-    at = run(app, "pages/articles.py", article=value)
+    at = run(app, "app_pages/articles.py", article=value)
     assert any(notice in c.value for c in at.caption)
     assert "article" not in at.query_params
 
 
 def test_missing_article(app):
-    at = run(app, "pages/articles.py", article="999999")
+    at = run(app, "app_pages/articles.py", article="999999")
     assert any("does not exist" in w.value for w in at.warning)
 
 
@@ -465,10 +494,10 @@ def test_migrated_but_empty_database(monkeypatch, tmp_path):
     eng = store.make_engine(url)
     store.migrate(eng)
     eng.dispose()
-    for page in ("pages/overview.py", "pages/articles.py"):
+    for page in ("app_pages/overview.py", "app_pages/articles.py"):
         at = empty_app(monkeypatch, url)
         at.run()
-        if page != "pages/overview.py":
+        if page != "app_pages/overview.py":
             at.switch_page(page).run()
         assert_empty_state(at)
 

@@ -202,9 +202,9 @@ def test_big_aggregates_pass_through_the_spec_cache():
             "articles": 1,
         }
     )
-    from dashboard import ui
+    from dashboard import present
 
-    spec = ui._chart_spec("category_volume_chart", big, (("granularity", "daily"),))
+    spec = present.chart_spec(charts.category_volume_chart, big, granularity="daily")
     assert len(data_values(spec)[0]) == len(big)
     assert "view" not in spec.get("config", {})  # Altair's 300x300 default is dropped
 

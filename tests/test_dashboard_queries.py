@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
@@ -36,8 +35,11 @@ from db_support import pg_url
 from sqlalchemy import insert, select
 
 from dashboard import queries as q
+from dashboard import series
 from dashboard.filters import Filters, KnownValues, parse_params
-from feeds import export, schema, store
+from dashboard.queries.state import _distinct_loose as distinct_loose
+from feeds import store
+from feeds.store import export, schema
 
 PG_DB = "cr_test_dashboard"
 
@@ -155,7 +157,7 @@ def test_loose_index_scan_equals_distinct(conn):
         schema.article_actors.c.actor,
         schema.unlisted_names.c.name,
     ):
-        assert q._distinct_loose(conn, col) == sorted(
+        assert distinct_loose(conn, col) == sorted(
             v for (v,) in conn.execute(select(col).distinct())
         )
 
@@ -193,7 +195,7 @@ def test_daily_stats_match_python(conn, known, raw):
 def test_kpis_against_previous_window(conn, known, raw):
     f = default_filters(known)
     prev_start, prev_end = f.previous_window()
-    k = q.kpis(q.daily_stats(conn, f, prev_start, f.end), f)
+    k = series.kpis(q.daily_stats(conn, f, prev_start, f.end), f)
     a = raw["articles"]
     rel = a[a["relevant"].eq(True)]
     for key, (s, e) in (("current", (f.start, f.end)), ("previous", (prev_start, prev_end))):
@@ -209,7 +211,7 @@ def test_kpis_against_previous_window(conn, known, raw):
 
 def test_kpis_of_an_empty_window(conn, known):
     f = default_filters(known, start="2010-01-01", end="2010-01-31")
-    k = q.kpis(q.daily_stats(conn, f, *f.previous_window()[:1], f.end), f)
+    k = series.kpis(q.daily_stats(conn, f, *f.previous_window()[:1], f.end), f)
     assert k["current"] == {
         "articles": 0,
         "mean_risk": None,
@@ -217,7 +219,7 @@ def test_kpis_of_an_empty_window(conn, known):
         "high_risk": 0,
         "mean_sentiment": None,
     }
-    assert q.delta(k["current"]["mean_risk"], 3.0) is None
+    assert series.delta(k["current"]["mean_risk"], 3.0) is None
 
 
 @pytest.mark.parametrize(
@@ -278,13 +280,13 @@ def test_irrelevant_and_unscored_articles_never_show(conn, known):
 def test_series_from_daily(conn, known):
     f = default_filters(known)
     daily = q.daily_stats(conn, f, f.start - timedelta(days=6), f.end)
-    risk = q.risk_series(daily, f.start, f.end)
+    risk = series.risk_series(daily, f.start, f.end)
     assert len(risk) == f.days
     assert risk["articles"].sum() == daily[daily["day"] >= pd.Timestamp(f.start)]["articles"].sum()
-    weekly = q.weekly(daily, f.start, f.end)
+    weekly = series.weekly(daily, f.start, f.end)
     assert weekly["articles"].sum() == risk["articles"].sum()
     assert (weekly["day"].dt.day_of_week == 0).all()
-    sent = q.sentiment_series(daily, f.start, f.end)
+    sent = series.sentiment_series(daily, f.start, f.end)
     assert sent["mean_sentiment"].dropna().between(-1, 1).all()
     assert sent["share_negative"].dropna().between(0, 1).all()
 
@@ -296,7 +298,7 @@ def test_category_volume(conn, known, raw):
     c = raw["categories"]
     want = Counter(c[c["article_id"].isin(ids)]["category"])
     assert dict(cd.groupby("category")["articles"].sum()) == dict(want)
-    wk = q.category_weekly(cd)
+    wk = series.category_weekly(cd)
     assert wk["articles"].sum() == cd["articles"].sum()
     assert q.category_daily(conn, f, []).empty
     # A category filter narrows the articles; their other categories still count.
@@ -321,24 +323,8 @@ def test_alerts_find_the_spike(conn, known, raw):
     baseline = int(((days >= base_from) & (days < recent_from)).sum()) / 4
     assert cats.loc[SPIKE_CATEGORY, "recent"] == recent
     assert cats.loc[SPIKE_CATEGORY, "baseline"] == pytest.approx(baseline, abs=0.01)
-    assert (alerts["recent"] >= q.ALERT_MIN_COUNT).all()
-    assert (alerts["ratio"] >= q.ALERT_MIN_RATIO).all()
-
-
-def test_alert_table_rules():
-    counts = pd.DataFrame(
-        {
-            "key": ["jump", "steady", "few", "new"],
-            "recent": [8, 4, 2, 3],
-            "baseline_total": [8, 16, 0, 0],
-        }
-    )
-    out = q.alert_table(counts, "category")
-    assert list(out["key"]) == ["new", "jump"]
-    assert math.isinf(out.iloc[0]["ratio"])
-    assert out.iloc[1]["ratio"] == pytest.approx(4.0)
-    assert out.iloc[1]["baseline"] == pytest.approx(2.0)
-    assert q.alert_table(counts.iloc[0:0], "actor").empty
+    assert (alerts["recent"] >= series.ALERT_MIN_COUNT).all()
+    assert (alerts["ratio"] >= series.ALERT_MIN_RATIO).all()
 
 
 # --- actors --------------------------------------------------------------------------------------
@@ -366,23 +352,6 @@ def test_actor_timeline(conn, known, raw):
     x = raw["actors"]
     assert tl["articles"].sum() == ((x["actor"] == SPIKE_ACTOR) & x["article_id"].isin(ids)).sum()
     assert q.actor_timeline(conn, f, "Nobody").empty
-
-
-def test_timeline_weekly_weights_sentiment_by_mentions():
-    tl = pd.DataFrame(
-        {
-            "day": pd.to_datetime(["2024-06-03", "2024-06-05", "2024-06-10"]),
-            "articles": [1, 2, 1],
-            "mentions": [1, 3, 2],
-            "sentiment": [0.4, -0.4, None],
-        }
-    )
-    wk = q.timeline_weekly(tl)
-    assert list(wk["day"]) == list(pd.to_datetime(["2024-06-03", "2024-06-10"]))
-    assert list(wk["articles"]) == [3, 1]
-    assert wk["sentiment"].iloc[0] == pytest.approx((0.4 - 1.2) / 4)
-    assert pd.isna(wk["sentiment"].iloc[1])
-    assert q.week_start(date(2024, 6, 9)) == date(2024, 6, 3)
 
 
 def test_comentions_are_symmetric_and_correct(conn, known, raw):
@@ -472,31 +441,6 @@ def test_refresh_runs_states(conn):
     assert runs.loc[4, "duration_s"] == pytest.approx(37)
 
 
-def test_label_runs_running_versus_interrupted():
-    runs = pd.DataFrame({"id": [3, 2, 1], "finished_at": [None, None, datetime(2024, 1, 1)]})
-    assert list(q.label_runs(runs, 3)["state"]) == ["running", "interrupted", "finished"]
-
-
-def test_runs_for_display_names_kinds_and_blanks_rescore_counters():
-    runs = pd.DataFrame(
-        {
-            "id": [4, 3, 2, 1],
-            "kind": ["rescore", "demo", "refresh", "something_new"],
-            "feeds_ok": [0, 3, 2, 1],
-            "feeds_failed": [0, 0, 1, 0],
-            "feeds_unchanged": [0, 0, 0, 0],
-            "feeds_skipped": [0, 0, 0, 0],
-            "new_articles": [0, 40, 12, 1],
-        }
-    )
-    shown = q.runs_for_display(runs)
-    assert list(shown["kind"]) == ["Rescore", "Demo load", "Refresh", "Something new"]
-    # A rescore fetches nothing: its counters are blank, not zeros.
-    assert shown.loc[0, q.FEED_COUNTERS].isna().all()
-    assert list(shown.loc[1, q.FEED_COUNTERS]) == [3, 0, 0, 0, 40]
-    assert list(runs["kind"])[0] == "rescore"  # the input is left alone
-
-
 def test_freshness_after_a_rescore(tmp_path):
     """`cambodia-risk rescore` records a run of kind 'rescore': the data is as of its
     end, and demo data stays demo data (a rescore loads nothing)."""
@@ -563,7 +507,7 @@ def test_khmer_article_is_counted_but_not_in_sentiment(conn, known):
     f = default_filters(known, lang="km")
     listed = q.article_list(conn, f)
     assert list(listed["title"]) == [KHMER_TITLE]
-    k = q.kpis(q.daily_stats(conn, f), f)
+    k = series.kpis(q.daily_stats(conn, f), f)
     assert k["current"]["articles"] == 1 and k["current"]["share_negative"] is None
 
 

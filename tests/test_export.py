@@ -3,21 +3,28 @@
 import csv
 import io
 
-from feeds.export import EXPORT_FIELDS, fields, spreadsheet_safe, write_csv
+from feeds.store.export import EXPORT_FIELDS, fields, spreadsheet_safe, write_csv
 
 
 def record(**overrides):
-    base = dict(url="https://example.org/a", title="Title", source="S",
-                published="2024-01-01T00:00:00Z", language="en", sentiment=-0.5,
-                risk_score=42.0, risk_terms={"arrests_legal": ["arrest"]}, actors=["Hun Sen"])
+    base = dict(
+        url="https://example.org/a",
+        title="Title",
+        source="S",
+        published="2024-01-01T00:00:00Z",
+        language="en",
+        sentiment=-0.5,
+        risk_score=42.0,
+        risk_terms={"arrests_legal": ["arrest"]},
+        actors=["Hun Sen"],
+    )
     base.update(overrides)
     return base
 
 
 def test_formula_like_feed_text_is_neutralised():
     out = io.StringIO()
-    write_csv([record(title='=HYPERLINK("http://evil.example","x")', source="@SUM(A1)")],
-              out)
+    write_csv([record(title='=HYPERLINK("http://evil.example","x")', source="@SUM(A1)")], out)
     row = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert row["title"].startswith("'=HYPERLINK")
     assert row["source"] == "'@SUM(A1)"

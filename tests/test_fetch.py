@@ -1,4 +1,4 @@
-"""feeds.fetch against real HTTP on loopback, including hostile servers."""
+"""feeds.ingest.fetch against real HTTP on loopback, including hostile servers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from feedserver import FeedServer, RequestRecord
 
 from feeds.config import FetchLimits
-from feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, FetchResult, parse_retry_after
+from feeds.ingest.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher, FetchResult, parse_retry_after
 
 MiB = 1024 * 1024
 LIMITS = FetchLimits(

@@ -23,18 +23,13 @@ from feeds.score import compiled
 REAL = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 
-@pytest.fixture(scope="module")
-def lex() -> Lexicons:
-    return load_lexicons()
-
-
 # --- the real files -------------------------------------------------------------------
 
 
 def test_real_files_load_with_a_short_version(lex):
     assert re.fullmatch(r"[0-9a-f]{12}", lex.version)
     assert load_lexicons(REAL).version == lex.version  # same bytes, same version
-    assert compiled(lex) is compiled(lex)  # built once, kept on the lexicons
+    assert compiled(lex) is compiled(lex)  # built once per lexicon version
 
 
 def test_default_directory_is_the_configured_one(lex):

@@ -3,14 +3,13 @@
 import io
 import re
 from datetime import datetime
-from pathlib import Path
 
 import feedparser
 import pytest
+from rss_support import CORPORA
 
-from feeds.parse import parse_date, parse_feed
+from feeds.ingest.parse import parse_date, parse_feed
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 NOW = datetime(2026, 11, 28, 12, 0, 0)
 
 needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora not present")
@@ -18,26 +17,36 @@ needs_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpo
 
 def _laughs() -> bytes:
     levels = ['<!ENTITY l0 "lol">'] + [
-        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)]
-    return (f'<?xml version="1.0"?><!DOCTYPE r [{"".join(levels)}]><rss version="2.0">'
-            f"<channel><title>&l9;</title><item><title>&l9;</title>"
-            f"<link>https://example.org/a</link></item></channel></rss>").encode()
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE r [{"".join(levels)}]><rss version="2.0">'
+        f"<channel><title>&l9;</title><item><title>&l9;</title>"
+        f"<link>https://example.org/a</link></item></channel></rss>"
+    ).encode()
 
 
 BILLION_LAUGHS = _laughs()
 
 
 def rss(items: str, extra: str = "") -> bytes:
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>T</title>{extra}{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>T</title>{extra}{items}</channel></rss>"
+    ).encode()
 
 
 def test_plain_rss_entry():
-    feed = parse_feed(rss(
-        "<item><title>Troops &amp; tanks</title><link>https://example.org/a</link>"
-        "<guid>g1</guid><pubDate>Mon, 03 Jul 2023 10:00:00 +0700</pubDate>"
-        "<description>&lt;p&gt;Hello &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;</description></item>",
-        "<language>en-us</language>"), {}, NOW)
+    feed = parse_feed(
+        rss(
+            "<item><title>Troops &amp; tanks</title><link>https://example.org/a</link>"
+            "<guid>g1</guid><pubDate>Mon, 03 Jul 2023 10:00:00 +0700</pubDate>"
+            "<description>&lt;p&gt;Hello &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;</description></item>",
+            "<language>en-us</language>",
+        ),
+        {},
+        NOW,
+    )
     assert feed.error is None
     [entry] = feed.entries
     assert entry.title == "Troops & tanks"
@@ -49,12 +58,17 @@ def test_plain_rss_entry():
 
 
 def test_missing_and_unparseable_dates_are_estimated():
-    feed = parse_feed(rss(
-        "<item><title>a</title><link>https://example.org/a</link></item>"
-        "<item><title>b</title><link>https://example.org/b</link>"
-        "<pubDate>sometime last week</pubDate></item>"
-        "<item><title>c</title><link>https://example.org/c</link>"
-        "<pubDate>Thu, 01 Jan 2099 00:00:00 GMT</pubDate></item>"), {}, NOW)
+    feed = parse_feed(
+        rss(
+            "<item><title>a</title><link>https://example.org/a</link></item>"
+            "<item><title>b</title><link>https://example.org/b</link>"
+            "<pubDate>sometime last week</pubDate></item>"
+            "<item><title>c</title><link>https://example.org/c</link>"
+            "<pubDate>Thu, 01 Jan 2099 00:00:00 GMT</pubDate></item>"
+        ),
+        {},
+        NOW,
+    )
     assert [e.published_estimated for e in feed.entries] == [True, True, True]
     assert all(e.published_at == NOW for e in feed.entries)
 
@@ -80,8 +94,11 @@ def test_second_date_parser(text, expected):
     [
         (b"", {}, "empty response"),
         (b"   \n", {}, "empty response"),
-        (b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>",
-         {"content-type": "text/html"}, "not a feed: the server sent an HTML page"),
+        (
+            b"<!DOCTYPE html><html><body><p>Welcome</p></body></html>",
+            {"content-type": "text/html"},
+            "not a feed: the server sent an HTML page",
+        ),
         (bytes(range(256)) * 8, {}, "not a feed"),
     ],
 )
@@ -99,8 +116,10 @@ def test_entity_expansion_is_refused():
 
 
 def test_bozo_feed_with_entries_keeps_them():
-    body = rss("<item><title>Broken &nbsp; entity</title><link>https://example.org/a</link>"
-               "</item><item><title>Two</title><link>https://example.org/b</link></item>")
+    body = rss(
+        "<item><title>Broken &nbsp; entity</title><link>https://example.org/a</link>"
+        "</item><item><title>Two</title><link>https://example.org/b</link></item>"
+    )
     feed = parse_feed(body, {}, NOW)
     assert feed.error is None
     assert [e.link for e in feed.entries] == ["https://example.org/a", "https://example.org/b"]
@@ -108,22 +127,31 @@ def test_bozo_feed_with_entries_keeps_them():
 
 
 def test_entry_without_link_or_id_is_not_stored_but_id_only_is():
-    items = ("<item><title>nothing</title></item>"
-             "<item><title>id only</title><guid isPermaLink='false'>x-1</guid></item>")
+    items = (
+        "<item><title>nothing</title></item>"
+        "<item><title>id only</title><guid isPermaLink='false'>x-1</guid></item>"
+    )
     feed = parse_feed(rss(items), {}, NOW)
     assert [(e.link, e.guid) for e in feed.entries] == [(None, "x-1")]
 
 
 def test_title_markup_becomes_text():
-    feed = parse_feed(rss("<item><title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; co</title>"
-                          "<link>https://example.org/a</link></item>"), {}, NOW)
+    feed = parse_feed(
+        rss(
+            "<item><title>&lt;b&gt;Bold&lt;/b&gt; &amp;amp; co</title>"
+            "<link>https://example.org/a</link></item>"
+        ),
+        {},
+        NOW,
+    )
     assert feed.entries[0].title == "Bold & co"
 
 
 def test_header_charset_decodes_body():
-    body = ('<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
-            "<title>Ангкор Ват</title><link>https://example.org/a</link></item></channel></rss>"
-            ).encode("windows-1251")
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
+        "<title>Ангкор Ват</title><link>https://example.org/a</link></item></channel></rss>"
+    ).encode("windows-1251")
     feed = parse_feed(body, {"Content-Type": "application/rss+xml; charset=windows-1251"}, NOW)
     assert feed.entries[0].title == "Ангкор Ват"
 
@@ -134,8 +162,11 @@ def test_header_charset_decodes_body():
 def _raw_keepable(body: bytes, headers: dict) -> int:
     """How many entries feedparser itself finds with a link or an id."""
     raw = feedparser.parse(io.BytesIO(body), response_headers=headers)
-    return sum(1 for e in raw.entries
-               if re.match(r"^\s*https?://", e.get("link") or "") or (e.get("id") or "").strip())
+    return sum(
+        1
+        for e in raw.entries
+        if re.match(r"^\s*https?://", e.get("link") or "") or (e.get("id") or "").strip()
+    )
 
 
 def _corpus_headers(body: bytes) -> dict:
@@ -143,8 +174,9 @@ def _corpus_headers(body: bytes) -> dict:
     comment = re.search(r"<!--(.*?)-->", head, re.S)
     headers = {}
     if comment:
-        for name, value in re.findall(r"^\s*Header:\s*([\w-]+):\s*(.*?)\s*$", comment.group(1),
-                                      re.M):
+        for name, value in re.findall(
+            r"^\s*Header:\s*([\w-]+):\s*(.*?)\s*$", comment.group(1), re.M
+        ):
             headers[name.lower()] = value
     return headers
 
@@ -154,8 +186,9 @@ def _corpus_files(*folders):
         return []
     files = []
     for folder in folders:
-        files += sorted(p for p in (CORPORA / folder).rglob("*") if p.is_file()
-                        and p.suffix != ".md")
+        files += sorted(
+            p for p in (CORPORA / folder).rglob("*") if p.is_file() and p.suffix != ".md"
+        )
     return files
 
 
@@ -196,10 +229,13 @@ def test_real_feed_encodings_become_unicode(name, needle):
 
 @needs_corpora
 @pytest.mark.corpora
-@pytest.mark.parametrize(("name", "least_dated"), [
-    ("mediacloud_real-korean-times.rss", 195),  # GMT+9 dates feedparser gives up on
-    ("rssparser_uolNoticias.rss", 15),  # Portuguese month and day names
-])
+@pytest.mark.parametrize(
+    ("name", "least_dated"),
+    [
+        ("mediacloud_real-korean-times.rss", 195),  # GMT+9 dates feedparser gives up on
+        ("rssparser_uolNoticias.rss", 15),  # Portuguese month and day names
+    ],
+)
 def test_second_parser_rescues_real_dates(name, least_dated):
     feed = parse_feed((CORPORA / "real-feeds" / name).read_bytes(), {}, NOW)
     assert sum(not e.published_estimated for e in feed.entries) >= least_dated
@@ -215,9 +251,15 @@ def test_feed_without_dates_is_flagged_estimated():
 @needs_corpora
 @pytest.mark.corpora
 @pytest.mark.parametrize(
-    "path", _corpus_files("feedparser-tests/wellformed", "feedparser-tests/illformed",
-                          "feedparser-tests/encoding", "feedparser-tests/entities"),
-    ids=lambda p: f"{p.parent.name}/{p.name}")
+    "path",
+    _corpus_files(
+        "feedparser-tests/wellformed",
+        "feedparser-tests/illformed",
+        "feedparser-tests/encoding",
+        "feedparser-tests/entities",
+    ),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
 def test_feedparser_corpus_never_crashes_or_loses(path):
     body = path.read_bytes()
     headers = _corpus_headers(body)

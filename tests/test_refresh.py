@@ -5,13 +5,13 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from db_support import db_url, sqlite_db  # noqa: F401  (fixtures)
-from rss_support import item, rss, story
+from rss_support import CORPORA, item, rss, story
 from sqlalchemy import func, select
 
-from feeds import schema, store
+from feeds import store
 from feeds.config import FeedConfig, FetchLimits, Settings
-from feeds.refresh import run_refresh
+from feeds.ingest.refresh import run_refresh
+from feeds.store import schema
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=3,
                    max_bytes=2 * 1024 * 1024, max_redirects=5)
@@ -38,7 +38,7 @@ def feed_row(url, name):
     return query(url, select(schema.feeds).where(schema.feeds.c.name == name))[0]
 
 
-def test_every_article_stored_exactly_once(feed_server, db_url):  # noqa: F811
+def test_every_article_stored_exactly_once(feed_server, db_url):
     a, b, c = story(1), story(2), story(3)
     # The wire service carries a copy of story 2 under another URL and GUID, with
     # tracking parameters and one word changed; and repeats story 1 with a fragment.
@@ -67,7 +67,7 @@ def test_every_article_stored_exactly_once(feed_server, db_url):  # noqa: F811
     assert count(db_url, schema.article_feeds) == 6
 
 
-def test_story_carried_by_many_feeds_at_once_is_stored_once(feed_server, db_url):  # noqa: F811
+def test_story_carried_by_many_feeds_at_once_is_stored_once(feed_server, db_url):
     # Twelve outlets syndicate one story under their own URLs and GUIDs, and the feeds
     # are stored by several workers at the same moment: the write turn must make every
     # feed after the first see the stored copy, never decide it is new as well.
@@ -88,7 +88,7 @@ def test_story_carried_by_many_feeds_at_once_is_stored_once(feed_server, db_url)
                  schema.article_feeds.c.article_id == copies[0][0]) == 12
 
 
-def test_stored_fields_and_scores(feed_server, db_url):  # noqa: F811
+def test_stored_fields_and_scores(feed_server, db_url):
     entry = item("<b>Crackdown</b> in Phnom Penh", "https://news.example.org/x",
                  guid="x", published=datetime(2023, 7, 23, 11, 0),
                  description="<p>Police <script>alert(1)</script>arrested ten protesters "
@@ -111,7 +111,7 @@ def test_stored_fields_and_scores(feed_server, db_url):  # noqa: F811
     assert y.published_estimated  # no date in the feed: the fetch time, flagged
 
 
-def test_conditional_get_second_run_writes_nothing(feed_server, db_url):  # noqa: F811
+def test_conditional_get_second_run_writes_nothing(feed_server, db_url):
     feed_server.add("/c.xml", rss([story(5)]), etag='"v1"',
                     last_modified="Wed, 01 May 2024 08:00:00 GMT")
     feeds = [FeedConfig("C", feed_server.url("/c.xml"))]
@@ -150,7 +150,7 @@ HOSTILE = {
 }
 
 
-def test_hostile_feeds_fail_alone_with_plain_errors(feed_server, db_url):  # noqa: F811
+def test_hostile_feeds_fail_alone_with_plain_errors(feed_server, db_url):
     feeds = []
     for name, (kind, opts) in HOSTILE.items():
         if kind == "static":
@@ -183,7 +183,7 @@ def test_hostile_feeds_fail_alone_with_plain_errors(feed_server, db_url):  # noq
         assert row.next_attempt_at > row.last_attempt_at
 
 
-def test_failing_feed_backs_off_and_force_retries(feed_server, sqlite_db):  # noqa: F811
+def test_failing_feed_backs_off_and_force_retries(feed_server, sqlite_db):
     feed_server.add_behaviour("/down", "status", code=503)
     feeds = [FeedConfig("Down", feed_server.url("/down"))]
     settings = settings_for(sqlite_db)
@@ -206,7 +206,7 @@ def test_failing_feed_backs_off_and_force_retries(feed_server, sqlite_db):  # no
     assert feed_row(sqlite_db, "Down").consecutive_failures == 0
 
 
-def test_retry_after_is_honoured(feed_server, sqlite_db):  # noqa: F811
+def test_retry_after_is_honoured(feed_server, sqlite_db):
     feed_server.add_behaviour("/busy", "status", code=429, retry_after=7200)
     run_refresh(settings_for(sqlite_db), [FeedConfig("Busy", feed_server.url("/busy"))])
     row = feed_row(sqlite_db, "Busy")
@@ -214,7 +214,7 @@ def test_retry_after_is_honoured(feed_server, sqlite_db):  # noqa: F811
     assert timedelta(hours=2) - timedelta(seconds=5) <= wait <= timedelta(hours=2, seconds=5)
 
 
-def test_full_text_excludes_comments_and_falls_back(feed_server, sqlite_db):  # noqa: F811
+def test_full_text_excludes_comments_and_falls_back(feed_server, sqlite_db):
     body = " ".join(["Cambodian troops were deployed to the northern border on Monday."] * 6)
     page = (f"<html><body><nav><a href='/'>Home</a></nav><article><h1>Border</h1>"
             f"<p>{body}</p></article><div id='comments' class='comments'>"
@@ -236,7 +236,7 @@ def test_full_text_excludes_comments_and_falls_back(feed_server, sqlite_db):  # 
     assert rows["Border two"].text == "Teaser two about Cambodia."
 
 
-def test_summary_line_and_json(feed_server, sqlite_db):  # noqa: F811
+def test_summary_line_and_json(feed_server, sqlite_db):
     feed_server.add("/ok.xml", rss([story(1)]))
     feed_server.add_behaviour("/bad", "status", code=404)
     summary = run_refresh(settings_for(sqlite_db), [
@@ -248,7 +248,7 @@ def test_summary_line_and_json(feed_server, sqlite_db):  # noqa: F811
     assert {f["name"] for f in data["feeds"]} == {"Ok", "Bad"}
 
 
-def test_disabled_feed_is_not_fetched(feed_server, sqlite_db):  # noqa: F811
+def test_disabled_feed_is_not_fetched(feed_server, sqlite_db):
     feed_server.add("/off.xml", rss([story(1)]))
     run_refresh(settings_for(sqlite_db),
                 [FeedConfig("Off", feed_server.url("/off.xml"), enabled=False)])
@@ -256,9 +256,7 @@ def test_disabled_feed_is_not_fetched(feed_server, sqlite_db):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", ["gzip.gz", "deflate.z", "deflate-no-headers.z"])
-def test_feedparser_compression_corpus_over_http(feed_server, sqlite_db, name):  # noqa: F811
-    from test_parse import CORPORA
-
+def test_feedparser_compression_corpus_over_http(feed_server, sqlite_db, name):
     path = CORPORA / "feedparser-tests" / "compression" / name
     if not path.exists():
         pytest.skip("../shared/corpora not present")
@@ -269,13 +267,11 @@ def test_feedparser_compression_corpus_over_http(feed_server, sqlite_db, name): 
     assert summary.count("failed") == 0, summary.line()
 
 
-def test_real_world_feeds_end_to_end(feed_server, sqlite_db):  # noqa: F811
+def test_real_world_feeds_end_to_end(feed_server, sqlite_db):
     """Every shared real-world feed through fetch, parse, dedup, score and store:
     each entry with a link or id is in the database, and each has a date."""
-    from test_parse import CORPORA
-
-    from feeds.parse import parse_feed
-    from feeds.workers import articles_from
+    from feeds.ingest.parse import parse_feed
+    from feeds.ingest.workers import articles_from
 
     folder = CORPORA / "real-feeds"
     if not folder.is_dir():
@@ -299,7 +295,7 @@ def test_real_world_feeds_end_to_end(feed_server, sqlite_db):  # noqa: F811
     assert unscored == 0
 
 
-def test_title_only_entries_merge_only_on_identical_titles(feed_server, sqlite_db):  # noqa: F811
+def test_title_only_entries_merge_only_on_identical_titles(feed_server, sqlite_db):
     when = datetime(2024, 3, 1, 9, 0)
     first = [item("Daily cartoon - Khmer Desk", "https://a.example.org/1", guid="1",
                   published=when)]

@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from feeds.lexicon import load_lexicons
 from feeds.score import compiled, score_article, sentences
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicons()
 
 
 def mentions(lex, text: str, title: str = "", language: str | None = "en"):

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from feeds.lexicon import load_lexicons
 from feeds.score import score_article, sentences
-from feeds.score.text import _split_ascii, _split_paragraph, collapse
+from feeds.score.segment import _split_ascii, _split_paragraph
+from feeds.text import collapse
 
 LEX = load_lexicons()
 

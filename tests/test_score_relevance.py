@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.lexicon import load_lexicons
 from feeds.score import detect_language, score_article, sentences
-from feeds.score.text import MAX_SENTENCE
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicons()
+from feeds.score.segment import MAX_SENTENCE
 
 
 def verdict(lex, text: str, title: str = "", **kw):

@@ -6,14 +6,8 @@ import math
 
 import pytest
 
-from feeds.lexicon import load_lexicons
 from feeds.score import compiled, score_article, sentences
 from feeds.score.sentiment import make_analyzer, summarise
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicons()
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from feeds.lexicon import load_lexicons
 from feeds.score import risk, score_article, sentences
 from feeds.score.results import TermMatch
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "scoring.md"
-
-
-@pytest.fixture(scope="module")
-def lex():
-    return load_lexicons()
 
 
 def matches(lex, text: str, title: str = "") -> list[TermMatch]:

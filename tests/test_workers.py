@@ -9,12 +9,11 @@ import os
 import signal
 
 import pytest
-from db_support import db_url  # noqa: F401  (fixture)
 
 from feeds import store
 from feeds.config import Settings
+from feeds.ingest.workers import CpuPool, WorkerDied, worker_engine
 from feeds.lexicon import load_lexicons
-from feeds.workers import CpuPool, WorkerDied, worker_engine
 
 
 def square(n: int) -> int:
@@ -36,7 +35,7 @@ def take_the_turn() -> int:
 
 
 @pytest.fixture
-def pool(db_url):  # noqa: F811
+def pool(db_url):
     settings = Settings(db_url=db_url, workers=2)
     engine = store.make_engine(settings.db_url)
     with CpuPool(settings, load_lexicons(settings.lexicon_dir), engine) as cpu:

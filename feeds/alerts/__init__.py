@@ -8,7 +8,7 @@ The public face:
 * ``surge_counts`` / ``surge_table``: the surge test the dashboard shares (``surge``).
 
 Imports flow one way: the CLI and the dashboard import this package; it imports
-``feeds.schema`` and ``feeds.store`` and nothing above them.
+``feeds.store.schema`` and ``feeds.store`` and nothing above them.
 """
 
 from feeds.alerts.destinations import DestinationError, Destinations

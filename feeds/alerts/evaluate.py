@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Connection, String, cast, exists, false, func, literal, or_, select, true
 
-from feeds import schema
 from feeds.alerts.rules import Rule, RuleSet
 from feeds.alerts.schedule import last_occurrence
-from feeds.alerts.surge import DimensionUnavailable, dimension, surge_counts, surge_table
+from feeds.alerts.surge import surge_counts, surge_table
+from feeds.store import schema
+from feeds.store.dimensions import DimensionUnavailable, dimension
 
 A = schema.articles
 F = schema.feeds

@@ -9,10 +9,9 @@ markdown, with the characters that would make links or emphasis escaped.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~])")
+from feeds.text import md_escape
 
 
 @dataclass(frozen=True)
@@ -20,10 +19,6 @@ class Message:
     title: str
     body: str  # markdown
     payload: dict  # the JSON webhook's body
-
-
-def md_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def evidence(event: dict) -> dict:

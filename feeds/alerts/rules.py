@@ -13,10 +13,10 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from feeds.config import read_toml
+from feeds.config import ConfigError, read_toml
+from feeds.store.dimensions import DIMENSIONS
 
 KINDS = ("surge", "watch", "high_risk", "silence", "brief")
-DIMENSIONS = ("category", "actor", "province")
 MEASURES = ("count", "mean_risk")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -29,8 +29,9 @@ _SCHEDULE = re.compile(
 )
 
 
-class AlertRulesError(ValueError):
-    """An alerts file that cannot be used; the message names the rule and the field."""
+class AlertRulesError(ConfigError):
+    """An alerts file that cannot be used; the message names the rule and the field.
+    A ConfigError, so every command maps it to exit code 2."""
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, and_, insert, select, update
 
-from feeds import schema
 from feeds.alerts.deliver import DeliveryError, send
 from feeds.alerts.destinations import DestinationError, Destinations
 from feeds.alerts.evaluate import Firing, evaluate
 from feeds.alerts.message import build
 from feeds.alerts.rules import RuleSet, Settings
-from feeds.store import utcnow
+from feeds.store import schema, utcnow
 
 log = logging.getLogger("feeds.alerts")
 
@@ -180,7 +179,7 @@ def _send_one(engine: Engine, event: dict, dest, destinations: Destinations,
     try:
         message = build(event)
         if event["kind"] == "brief":
-            from feeds.brief.mail import brief_message
+            from feeds.alerts.brief_mail import brief_message
 
             with tempfile.TemporaryDirectory() as tmp:
                 message, files = brief_message(engine, event, message, Path(tmp),

@@ -23,34 +23,11 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from feeds import schema
+from feeds.store import schema
+from feeds.store.dimensions import dimension
 
 A = schema.articles
 COLUMNS = ["key", "recent", "baseline", "ratio", "recent_mean_risk", "baseline_mean_risk"]
-
-
-class DimensionUnavailable(LookupError):
-    """The database holds no data for this dimension (provinces before place matching)."""
-
-
-def dimension(name: str):
-    """The score table and key column behind a surge dimension.
-
-    Provinces are the hook for place data: once ``feeds.schema`` defines an
-    ``article_places`` table (article_id, place), surges by province work unchanged.
-    """
-    if name == "category":
-        table = schema.article_categories
-        return table, table.c.category
-    if name == "actor":
-        table = schema.article_actors
-        return table, table.c.actor
-    if name == "province":
-        table = getattr(schema, "article_places", None)
-        if table is None:
-            raise DimensionUnavailable("no place data yet: province surges need article_places")
-        return table, table.c.place
-    raise ValueError(f"unknown surge dimension {name!r}")
 
 
 def surge_counts(

@@ -19,15 +19,12 @@ from sqlalchemy import Engine
 
 from feeds.brief import charts
 from feeds.brief.data import Figures, gather
+from feeds.brief.errors import BriefError
 from feeds.brief.render import to_html, to_markdown
 from feeds.brief.summary import paragraph
 from feeds.config import LEXICON_DIR
 
 FORMATS = ("html", "md", "pdf")
-
-
-class BriefError(RuntimeError):
-    """The brief cannot be written as asked; the message says why in one line."""
 
 
 @dataclass
@@ -47,6 +44,16 @@ def last_full_week(today: date) -> tuple[date, date]:
     """Monday to Sunday of the last week that has ended."""
     monday = today - timedelta(days=today.weekday() + 7)
     return monday, monday + timedelta(days=6)
+
+
+def iso_week(value: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week written 2025-W31."""
+    try:
+        year, week = value.upper().split("-W")
+        start = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise BriefError(f"{value!r} is not an ISO week like 2025-W31") from None
+    return start, start + timedelta(days=6)
 
 
 def build(engine: Engine, start: date, end: date, *, where=None,

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, case, func, select, true
 
-from feeds import schema
-from feeds.alerts.surge import DimensionUnavailable, dimension
+from feeds.store import schema
+from feeds.store.dimensions import DimensionUnavailable, dimension
 
 A = schema.articles
 F = schema.feeds

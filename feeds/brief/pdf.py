@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from feeds.brief.errors import BriefError
+
 ENV_CHROMIUM = "CAMBODIA_RISK_CHROMIUM"
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_SECONDS = 90
@@ -27,8 +29,6 @@ def find_chromium() -> str | None:
 
 
 def html_to_pdf(html: str, out: Path) -> None:
-    from feeds.brief import BriefError
-
     browser = find_chromium()
     if browser is None:
         raise BriefError("a PDF brief needs Chromium (apt-get install chromium, or set "

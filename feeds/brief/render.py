@@ -13,8 +13,8 @@ import html
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from feeds.alerts.message import md_escape
 from feeds.brief.data import Figures, movers
+from feeds.text import md_escape
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1f;

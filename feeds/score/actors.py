@@ -18,18 +18,10 @@ from __future__ import annotations
 import re
 
 from feeds.lexicon import Actor
+from feeds.score.khmer import KhmerIndex
+from feeds.score.phrases import PhraseIndex, drop_excluded, select_longest
 from feeds.score.results import ActorMention
-from feeds.score.text import (
-    COENG,
-    KhmerIndex,
-    PhraseIndex,
-    Tokens,
-    drop_excluded,
-    joins,
-    khmer_key,
-    phrase_key,
-    select_longest,
-)
+from feeds.text import COENG, Tokens, joins, khmer_key, phrase_key
 
 ACTOR = "actor"
 ACTOR_CONTEXT = "actor-ctx"

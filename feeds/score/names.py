@@ -23,7 +23,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from feeds.score.results import UnlistedName
-from feeds.score.text import fold
+from feeds.text import fold
 
 MAX_NAMES = 30
 

@@ -21,7 +21,9 @@ appearance, then "khmer-script"; it is empty for an irrelevant article. A feed m
 from __future__ import annotations
 
 from feeds.lexicon import Place
-from feeds.score.text import KhmerIndex, PhraseIndex, drop_excluded, khmer_key, select_longest
+from feeds.score.khmer import KhmerIndex
+from feeds.score.phrases import PhraseIndex, drop_excluded, select_longest
+from feeds.text import khmer_key
 
 PLACE = "place"
 PLACE_EXCLUSION = "place-x"

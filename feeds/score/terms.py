@@ -11,8 +11,10 @@ the same term overlaps ("cardiac arrest"), then keep the longest of overlapping 
 from __future__ import annotations
 
 from feeds.lexicon import Term
+from feeds.score.khmer import KhmerIndex
+from feeds.score.phrases import PhraseIndex, drop_excluded, select_longest
 from feeds.score.results import TermMatch
-from feeds.score.text import KhmerIndex, PhraseIndex, drop_excluded, khmer_key, select_longest
+from feeds.text import khmer_key
 
 TERM = "term"
 TERM_EXCLUSION = "term-x"

@@ -1,0 +1,246 @@
+"""Articles: the newest matching articles, a CSV export, and one article's evidence
+(URL ``article=<id>``): every sentence with its risk terms and actors highlighted, and
+the score breakdown. Feed text is shown escaped, never as HTML."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, present, queries, sidebar
+from dashboard.evidence import (
+    build_evidence,
+    escape_markdown,
+    legend_markdown,
+    safe_url,
+    split_sentences,
+)
+
+MAX_ID = 2**31 - 1  # articles.id is an INTEGER column
+
+ctx = sidebar.context()
+f, url, version = ctx.filters, ctx.url, ctx.version
+
+st.title("Articles")
+st.caption(ctx.caption())
+
+found = data.articles_data(url, version, f, queries.ARTICLE_LIMIT)
+total, table = found["total"], found["table"]
+
+if total > len(table):
+    st.markdown(
+        f"Showing the newest **{len(table):,}** of **{total:,}** matching articles. "
+        "Narrow the filters to see older ones, or download them all (sidebar)."
+    )
+else:
+    st.markdown(f"**{total:,}** matching articles, newest first.")
+
+# --- the table -----------------------------------------------------------------------------
+ids = [int(i) for i in table["id"]] if not table.empty else []
+st.session_state["_articles_ids"] = ids
+
+raw_article = st.query_params.get("article")
+article_id: int | None = None
+if raw_article:
+    try:
+        article_id = int(raw_article)
+        if not 0 < article_id <= MAX_ID:
+            raise ValueError
+    except ValueError:
+        st.caption(f"Ignored article={escape_markdown(raw_article[:30])}: not an article id.")
+        sidebar.set_page_param("article", None)
+        article_id = None
+
+
+# One table widget per filter set: a new filter set starts with a fresh selection rather
+# than a stale row index from the previous table.
+filter_key = repr(sidebar.current_filter_key(f)).encode()
+table_key = "articles_" + hashlib.sha1(filter_key).hexdigest()[:12]
+
+
+def _on_select() -> None:
+    state = st.session_state.get(table_key)
+    rows = list(getattr(getattr(state, "selection", None), "rows", None) or [])
+    known = st.session_state.get("_articles_ids") or []
+    if rows and 0 <= rows[0] < len(known):
+        sidebar.set_page_param("article", str(known[rows[0]]))
+    else:
+        sidebar.set_page_param("article", None)
+
+
+if table.empty:
+    st.info(
+        "No articles match these filters. Widen the date range or remove a filter.",
+        icon=":material/search_off:",
+    )
+else:
+    view = pd.DataFrame(
+        {
+            "published": table["published"],
+            "title": table["title"],
+            "link": [safe_url(u) for u in table["url"]],
+            "source": table["source"],
+            "risk_score": table["risk_score"],
+            "sentiment": table["sentiment"],
+            "categories": [[ctx.label(c) for c in cats] for cats in table["categories"]],
+            "actors": table["actors"],
+            "language": table["language"],
+        }
+    )
+    default = None
+    if article_id is not None and article_id in ids:
+        default = {"selection": {"rows": [ids.index(article_id)]}}
+    st.dataframe(
+        view,
+        key=table_key,
+        on_select=_on_select,
+        selection_mode="single-row",
+        selection_default=default,
+        hide_index=True,
+        width="stretch",
+        height=460 if len(view) > 12 else "auto",
+        placeholder=present.PLACEHOLDER,
+        column_config={
+            "published": st.column_config.DatetimeColumn(
+                "Published (UTC)", format="YYYY-MM-DD HH:mm"
+            ),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "link": st.column_config.LinkColumn(
+                "Link",
+                display_text=":material/open_in_new:",
+                help="The original article (http/https only)",
+            ),
+            "source": st.column_config.TextColumn("Source"),
+            "risk_score": st.column_config.ProgressColumn(
+                "Risk", min_value=0, max_value=100, format="%.0f"
+            ),
+            "sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
+            "categories": st.column_config.ListColumn("Risk categories"),
+            "actors": st.column_config.ListColumn("Actors"),
+            "language": st.column_config.TextColumn("Lang", width="small"),
+        },
+    )
+    st.caption("Select a row to see why it scored as it did.")
+
+# --- evidence --------------------------------------------------------------------------------
+if article_id is None:
+    st.stop()
+
+detail = data.article_detail(url, version, article_id)
+if detail is None:
+    st.warning(
+        f"Article {article_id} does not exist or is not a relevant article.", icon=":material/help:"
+    )
+    st.stop()
+
+st.divider()
+st.subheader("Evidence")
+st.markdown("#### " + escape_markdown(detail["title"] or "(untitled)"))
+meta = [detail["source"], f"{detail['published_at']:%Y-%m-%d %H:%M} UTC"]
+if detail.get("published_estimated"):
+    meta.append("publication time estimated")
+if detail.get("language"):
+    meta.append(f"language {detail['language']}")
+meta.append(f"text from {detail.get('text_source') or 'summary'}")
+st.caption(escape_markdown(" · ".join(str(m) for m in meta)))
+link = safe_url(detail.get("url")) or safe_url(detail.get("link"))
+if link:
+    st.link_button("Open the original", link, icon=":material/open_in_new:")
+else:
+    st.caption("The stored link is not an http(s) address, so it is not linked.")
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Risk score", present.fmt_num(detail["risk_score"]))
+m2.metric("Sentiment", present.fmt_num(detail["sentiment"], 3))
+m3.metric("Negative sentences", present.fmt_pct(detail.get("sentiment_neg")))
+m4.metric("Sentences", detail.get("sentence_count") or "–")
+
+cats = detail["categories"]
+left, right = st.columns([3, 2])
+with left:
+    st.markdown("**Score breakdown**")
+    if cats.empty:
+        st.caption("No risk terms matched: the risk score comes from nothing else.")
+    else:
+        breakdown = cats.assign(label=[ctx.label(c) for c in cats["category"]])
+        present.chart(charts.score_breakdown_chart, breakdown)
+        st.caption(
+            f"Category points sum the weights of their matched terms; the risk "
+            f"score ({present.fmt_num(detail['risk_score'])}) scales their total to "
+            "0–100."
+        )
+with right:
+    st.markdown("**Why it counts as relevant**")
+    terms = detail.get("relevance_terms") or []
+    st.markdown(escape_markdown(", ".join(terms)) or "–")
+    if not detail["actors"].empty:
+        st.markdown("**Actors**")
+        st.dataframe(
+            detail["actors"],
+            hide_index=True,
+            width="stretch",
+            placeholder=present.PLACEHOLDER,
+            column_config={
+                "actor": st.column_config.TextColumn("Actor"),
+                "mentions": st.column_config.NumberColumn("Mentions"),
+                "sentiment": st.column_config.NumberColumn(
+                    "Sentiment", format="%.2f", help="Mean of the sentences that mention the actor"
+                ),
+            },
+        )
+
+sentences, from_scorer = split_sentences(detail["title"], detail["text"])
+evidence, unplaced = build_evidence(
+    detail["title"],
+    detail["text"],
+    detail["terms"],
+    detail["mentions"],
+    sentences=sentences,
+    sentence_sentiment=data.sentence_sentiment_fn(detail.get("language")),
+)
+st.markdown("**Sentences**  " + legend_markdown())
+st.caption(
+    "Sentence sentiment: stored with the scorer's actor mentions, or recomputed here with "
+    "the scorer's current VADER settings (English only)."
+)
+if not from_scorer:
+    st.caption(
+        "The scorer's sentence splitter is not available; sentences are split "
+        "approximately and offsets are re-checked against the text."
+    )
+for item in evidence:
+    if not item.text.strip():
+        continue
+    with st.container(border=item.highlights != []):
+        tag = "Title" if item.is_title else f"Sentence {item.index}"
+        if item.sentiment is not None:
+            how = "" if item.sentiment_source == "stored" else " (recomputed)"
+            tag += f" · sentiment {item.sentiment:+.2f}{how}"
+        st.caption(tag)
+        st.markdown(item.markdown)
+        if item.highlights:
+            found = []
+            for h in item.highlights:
+                if h.kind == "term":
+                    found.append(
+                        f"{ctx.label(h.label)}: {h.detail or h.text} (weight {h.weight:g})"
+                        if h.weight is not None
+                        else f"{ctx.label(h.label)}: {h.detail or h.text}"
+                    )
+                else:
+                    found.append(f"actor {h.label}")
+            st.caption(escape_markdown("; ".join(found)))
+if unplaced:
+    st.warning(
+        escape_markdown(
+            f"{len(unplaced)} stored match(es) could not be placed in the current text "
+            "(the text or the sentence splitter changed since scoring): "
+            + "; ".join(f"{h.label}: {h.text}" for h in unplaced[:10])
+        ),
+        icon=":material/location_off:",
+    )
+
+with st.expander("All term matches"):
+    st.dataframe(detail["terms"], hide_index=True, placeholder=present.PLACEHOLDER, width="stretch")

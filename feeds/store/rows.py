@@ -1,0 +1,89 @@
+"""How one article's score becomes table rows: the single statement of that rule.
+
+The store's writes, the dashboard's test fixtures and the benchmark generator all turn
+scores into rows through :func:`score_rows`, so a change to a rule here (say, how an
+actor's sentiment in an article is averaged) reaches every database they build. Pure:
+no connection, no scorer import (the score types are named for the type checker only).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the store reads scores; it never runs the scorer
+    from feeds.score.results import ArticleScore
+
+MAX_NAME = 200  # an unlisted name longer than this is cut: it is evidence, not a key
+
+
+@dataclass
+class ScoreRows:
+    """The rows one scored article owns: its ``articles`` columns and its evidence."""
+
+    article: dict
+    term_matches: list[dict] = field(default_factory=list)
+    article_categories: list[dict] = field(default_factory=list)
+    actor_mentions: list[dict] = field(default_factory=list)
+    article_actors: list[dict] = field(default_factory=list)
+    unlisted_names: list[dict] = field(default_factory=list)
+
+    EVIDENCE = (
+        "term_matches",
+        "article_categories",
+        "actor_mentions",
+        "article_actors",
+        "unlisted_names",
+    )
+
+
+def score_rows(article_id: int, score: ArticleScore, lexicon_version: str,
+               scored_at: datetime) -> ScoreRows:
+    """The ``articles`` column values and evidence rows for one (article, score).
+
+    * ``article_categories``: one row per category matched, with its match count and
+      the points the scorer gave it.
+    * ``article_actors``: one row per actor, with its mention count and the mean
+      sentiment of the sentences naming it; a sentence naming an actor twice counts once,
+      and sentences without a sentiment (Khmer) are left out of the mean.
+    """
+    out = ScoreRows(article=dict(
+        relevant=score.relevant,
+        relevance_terms=json.dumps(score.relevance_terms, ensure_ascii=False),
+        language=score.language, sentiment=score.sentiment,
+        sentiment_pos=score.sentiment_pos, sentiment_neg=score.sentiment_neg,
+        sentiment_neu=score.sentiment_neu, sentence_count=score.sentence_count,
+        risk_score=score.risk_score, scored_at=scored_at, lexicon_version=lexicon_version,
+    ))
+    counts: dict[str, int] = {}
+    for m in score.term_matches:
+        counts[m.category] = counts.get(m.category, 0) + 1
+        out.term_matches.append(dict(
+            article_id=article_id, category=m.category, term=m.term, matched=m.matched,
+            weight=m.weight, sentence_index=m.sentence_index, start=m.start, end=m.end))
+    out.article_categories = [
+        dict(article_id=article_id, category=cat, matches=n,
+             points=float(score.category_points.get(cat, 0.0)))
+        for cat, n in counts.items()
+    ]
+    per_actor: dict[str, list] = {}
+    for m in score.actor_mentions:
+        per_actor.setdefault(m.actor, []).append(m)
+        out.actor_mentions.append(dict(
+            article_id=article_id, actor=m.actor, alias=m.alias,
+            sentence_index=m.sentence_index, start=m.start, end=m.end,
+            sentiment=m.sentiment))
+    for actor, mentions in per_actor.items():
+        by_sentence = {m.sentence_index: m.sentiment for m in mentions}
+        known = [v for v in by_sentence.values() if v is not None]
+        out.article_actors.append(dict(
+            article_id=article_id, actor=actor, mentions=len(mentions),
+            sentiment=sum(known) / len(known) if known else None))
+    out.unlisted_names = [
+        dict(article_id=article_id, name=n.name[:MAX_NAME], mentions=n.mentions,
+             example=n.example)
+        for n in score.unlisted_names
+    ]
+    return out

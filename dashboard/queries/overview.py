@@ -8,8 +8,9 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, select
 
 from dashboard.filters import Filters
-from dashboard.queries.common import AA, AC, HIGH_RISK, NEGATIVE, A, conditions
+from dashboard.queries.common import AC, HIGH_RISK, NEGATIVE, A, conditions
 from dashboard.series import ALERT_BASELINE_WEEKS, ALERT_RECENT_DAYS, DAILY_COLUMNS, alert_table
+from feeds.alerts.surge import surge_counts
 
 
 def daily_stats(
@@ -74,28 +75,18 @@ def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
     return long.sort_values(["day", "category"]).reset_index(drop=True)[cols]
 
 
-def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
-    end = f.end
-    recent_from = end - timedelta(days=ALERT_RECENT_DAYS - 1)
-    base_from = recent_from - timedelta(days=7 * ALERT_BASELINE_WEEKS)
-    is_recent = A.c.published_day >= recent_from
-    rows = conn.execute(
-        select(
-            key.label("key"),
-            func.sum(case((is_recent, 1), else_=0)).label("recent"),
-            func.sum(case((is_recent, 0), else_=1)).label("baseline_total"),
-        )
-        .select_from(join)
-        .where(*conditions(f, start=base_from, end=end))
-        .group_by(key)
-    ).all()
-    return pd.DataFrame(rows, columns=["key", "recent", "baseline_total"])
+def _alert_counts(conn: Connection, f: Filters, by: str) -> pd.DataFrame:
+    """The surge counts of ``feeds.alerts.surge`` over whole days of the filtered view."""
+    recent_from = f.end - timedelta(days=ALERT_RECENT_DAYS - 1)
+    return surge_counts(conn, by, recent_from=recent_from, end=f.end,
+                        baseline_from=recent_from - timedelta(days=7 * ALERT_BASELINE_WEEKS),
+                        time_col=A.c.published_day, where=conditions(f, dates=False))
 
 
 def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
     """Category and actor alerts for the last week of the window (see ``alert_table``)."""
-    cats = _alert_counts(conn, f, AC.c.category, A.join(AC, AC.c.article_id == A.c.id))
-    acts = _alert_counts(conn, f, AA.c.actor, A.join(AA, AA.c.article_id == A.c.id))
+    cats = _alert_counts(conn, f, "category")
+    acts = _alert_counts(conn, f, "actor")
     parts = [alert_table(cats, "category"), alert_table(acts, "actor")]
     parts = [p for p in parts if not p.empty]
     if not parts:

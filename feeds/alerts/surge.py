@@ -111,8 +111,9 @@ def surge_table(
     df["recent"] = pd.to_numeric(df["recent"]).fillna(0).astype(int)
     total = pd.to_numeric(df["baseline_total"]).fillna(0).astype(float)
     df["baseline"] = total / baseline_periods
-    recent_risk = pd.to_numeric(df["recent_risk"]).fillna(0).astype(float)
-    base_risk = pd.to_numeric(df["baseline_risk"]).fillna(0).astype(float)
+    zeros = pd.Series(0.0, index=df.index)  # counts without risk sums: count surges only
+    recent_risk = pd.to_numeric(df.get("recent_risk", zeros)).fillna(0).astype(float)
+    base_risk = pd.to_numeric(df.get("baseline_risk", zeros)).fillna(0).astype(float)
     df["recent_mean_risk"] = [r / n if n else 0.0
                               for r, n in zip(recent_risk, df["recent"], strict=True)]
     df["baseline_mean_risk"] = [r / n if n else 0.0

@@ -10,7 +10,7 @@ lexicons, the filters resolved from the URL and the sidebar: ``dashboard.sidebar
 once. Only then does the page script run. The pages live in ``app_pages/``, a folder
 Streamlit does not discover by itself, so no page ever runs without this script.
 
-Pages: ``/`` Overview, ``/actors``, ``/articles``, ``/sources``.
+Pages: ``/`` Overview, ``/actors``, ``/articles``, ``/sources``, ``/alerts``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ PAGES = [
     ),
     st.Page(
         "app_pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"
+    ),
+    st.Page(
+        "app_pages/alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"
     ),
 ]
 page = st.navigation(PAGES, position="hidden")

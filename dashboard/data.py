@@ -182,6 +182,48 @@ def sources_data(url: str, version: tuple, f: Filters, runs: int) -> dict:
     return {**out.pop("page"), **out}
 
 
+@st.cache_data(**_CACHE)
+def alerts_data(url: str, version: tuple, f: Filters, rules: tuple, kinds: tuple,
+                state: str | None) -> dict:
+    return run_parallel(url, {"table": (queries.fired_alerts, f, rules, kinds, state),
+                              "choices": (queries.alert_choices,)})
+
+
+@st.cache_data(**_CACHE)
+def alert_detail(url: str, version: tuple, event_id: int) -> dict | None:
+    return _run(url, queries.alert_detail, event_id)
+
+
+def alert_rules():
+    """The rule file the CLI would load (--alerts default / CAMBODIA_RISK_ALERTS):
+    (rules or None, the error message or None)."""
+    import os
+
+    from feeds.alerts.rules import AlertRulesError, load_rules
+
+    path = os.environ.get(config.ENV_ALERTS) or str(config.DEFAULT_ALERTS)
+    try:
+        return load_rules(path), None
+    except AlertRulesError as exc:
+        return None, str(exc)
+
+
+def brief_builder(url: str, f: Filters):
+    """A callable that writes the brief for these filters when clicked: one HTML file."""
+    eng = engine(url)
+
+    def build() -> bytes:
+        import os
+
+        from feeds.brief import build as build_brief
+
+        brief = build_brief(eng, f.start, f.end, where=queries.conditions(f, dates=False),
+                            lexicon_dir=lexicon_dir())
+        return brief.html(os.environ.get(config.ENV_PUBLIC_URL)).encode("utf-8")
+
+    return build
+
+
 # --- the lexicons -----------------------------------------------------------------------------
 
 

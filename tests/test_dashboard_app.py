@@ -29,6 +29,7 @@ PAGES = [
     "app_pages/actors.py",
     "app_pages/articles.py",
     "app_pages/sources.py",
+    "app_pages/alerts.py",
 ]
 KPI_LABELS = ["Articles", "Mean risk", "Share negative", "High-risk articles"]
 
@@ -377,7 +378,7 @@ def test_url_change_updates_the_widgets(app):
 def test_page_menu_carries_the_filters(app):
     at = run(app, category=SPIKE_CATEGORY, q="riot", focus="Hun Sen")
     menu = [link for link in at.sidebar.get("page_link")]
-    assert [link.value for link in menu] == ["Overview", "Actors", "Articles", "Sources"]
+    assert [link.value for link in menu] == ["Overview", "Actors", "Articles", "Sources", "Alerts"]
     for link in menu:
         assert link.proto.query_string == f"category={SPIKE_CATEGORY}&q=riot"
     at = run(AppTest.from_file(str(APP), default_timeout=60))

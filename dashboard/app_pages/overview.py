@@ -173,6 +173,13 @@ else:
             query_params=to_params(link_filters),
         )
 
+st.page_link(
+    "app_pages/alerts.py",
+    label="Alerts sent to the team, their evidence and delivery",
+    icon=":material/notifications:",
+    query_params=to_params(f),
+)
+
 # --- top actors -------------------------------------------------------------------------
 st.subheader("Top actors")
 actors_df = found["actors"]

@@ -15,7 +15,7 @@ know nothing about Streamlit; the page scripts call them through the cached wrap
 ``dashboard.data``. Shaping that needs no database (KPIs, rolling series, weekly
 roll-ups, alert tables) lives in ``dashboard.series``.
 
-One module per page (``overview``, ``actors``, ``articles``, ``sources``), plus
+One module per page (``overview``, ``actors``, ``articles``, ``sources``, ``alerts``), plus
 ``state`` (what every page checks first) and ``common`` (tables, thresholds, the
 filters as SQL). This package is their public face: import from here.
 """
@@ -25,6 +25,11 @@ from dashboard.queries.actors import (
     candidates,
     comentions,
     top_actors,
+)
+from dashboard.queries.alerts import (
+    alert_choices,
+    alert_detail,
+    fired_alerts,
 )
 from dashboard.queries.articles import (
     ARTICLE_COLUMNS,
@@ -80,6 +85,9 @@ __all__ = [
     "daily_stats",
     "category_daily",
     "alerts",
+    "alert_choices",
+    "alert_detail",
+    "fired_alerts",
     "top_actors",
     "actor_timeline",
     "comentions",

@@ -81,6 +81,26 @@ class Rule:
     def effective_cooldown(self) -> timedelta:
         return self.cooldown if self.cooldown is not None else self.window
 
+    def describe(self) -> str:
+        """When the rule fires, in words (the Alerts page lists the rules with it)."""
+        window = _words(self.window)
+        if self.kind == "surge":
+            what = "mean risk" if self.measure == "mean_risk" else "articles"
+            only = f" ({', '.join(self.only)})" if self.only else ""
+            return (f"a {self.by}{only} whose {what} in the last {window} reach "
+                    f"{self.min_ratio:g}× the {_words(self.baseline)} baseline, with at "
+                    f"least {self.min_count} articles")
+        if self.kind == "watch":
+            listed = ", ".join([*self.actors, *self.terms, *self.provinces, *self.sources])
+            risk = f" with risk ≥ {self.min_risk:g}" if self.min_risk else ""
+            return f"a new article (last {window}) naming {listed}{risk}"
+        if self.kind == "high_risk":
+            return f"a new article (last {window}) with risk ≥ {self.threshold:g}"
+        if self.kind == "silence":
+            feeds = ", ".join(self.feeds) if self.feeds else "any feed"
+            return f"{feeds} failing or bringing nothing new for {_words(self.after)}"
+        return f"the weekly brief, {self.schedule}"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -99,6 +119,14 @@ class RuleSet:
 
     def by_name(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
+
+
+def _words(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def parse_duration(value: str) -> timedelta:

@@ -99,6 +99,23 @@ def set_params(filter_params: dict, *, keep: bool = True) -> None:
     st.query_params.from_dict(merged)
 
 
+def id_param(key: str, what: str, largest: int = 2**31 - 1) -> int | None:
+    """A positive integer id from the URL (``article=12``); a bad one is dropped with a
+    caption and removed from the address bar."""
+    raw = st.query_params.get(key)
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+        if 0 < value <= largest:
+            return value
+    except ValueError:
+        pass
+    st.caption(f"Ignored {key}={escape_markdown(raw[:30])}: not an {what} id.")
+    set_page_param(key, None)
+    return None
+
+
 def set_page_param(key: str, value: str | None) -> None:
     if value in (None, ""):
         if key in st.query_params:
@@ -301,43 +318,25 @@ def render_sidebar(ctx: Context) -> None:
         "Reset filters", on_click=_reset_filters, type="tertiary", icon=":material/restart_alt:"
     )
     with sb:
-        _csv_download_button(ctx)
-        _brief_download_button(ctx)
+        _download_buttons(ctx)
     sb.caption("The filters live in the address bar: copy the URL to share this view.")
 
 
-def _csv_download_button(ctx: Context) -> None:
-    """Download the matching articles with exactly ``cambodia-risk export``'s fields.
-
-    The CSV is built only when clicked (a callable), so drawing the page stays cheap.
-    """
+def _download_buttons(ctx: Context) -> None:
+    """The matching articles as CSV (exactly ``cambodia-risk export``'s fields) and the
+    brief for this view as one HTML file. Each is built only when clicked (a callable),
+    so drawing the page stays cheap."""
     f = ctx.filters
-    st.download_button(
-        "Download CSV",
-        data=data.export_csv_builder(ctx.url, f),
-        file_name=f"cambodia-risk_{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        help="Every article matching the filters (not only the rows shown), with the "
-        "same fields as `cambodia-risk export`.",
-    )
-
-
-def _brief_download_button(ctx: Context) -> None:
-    """The weekly brief's document for the current filters and dates, one HTML file.
-
-    Built only when clicked (charts and all take about half a second), like the CSV.
-    """
-    f = ctx.filters
-    st.download_button(
-        "Download brief",
-        data=data.brief_builder(ctx.url, f),
-        file_name=f"cambodia-risk-brief_{f.start:%Y%m%d}-{f.end:%Y%m%d}.html",
-        mime="text/html",
-        on_click="ignore",
-        icon=":material/summarize:",
-        help="The brief for this view against the period before: headline changes, the "
-        "risk index chart, top stories, actors, coverage gaps. One file that opens offline "
-        "and prints (`cambodia-risk brief` writes the same from the command line).",
-    )
+    days = f"{f.start:%Y%m%d}-{f.end:%Y%m%d}"
+    for label, build, name, mime, icon, help_text in (
+        ("Download CSV", data.export_csv_builder, f"cambodia-risk_{days}.csv", "text/csv",
+         ":material/download:", "Every article matching the filters (not only the rows "
+         "shown), with the same fields as `cambodia-risk export`."),
+        ("Download brief", data.brief_builder, f"cambodia-risk-brief_{days}.html",
+         "text/html", ":material/summarize:", "The brief for this view against the period "
+         "before: headline changes, the risk index chart, top stories, actors, coverage "
+         "gaps. One file that opens offline and prints (`cambodia-risk brief` writes the "
+         "same from the command line)."),
+    ):
+        st.download_button(label, data=build(ctx.url, f), file_name=name, mime=mime,
+                           on_click="ignore", icon=icon, help=help_text)

@@ -68,17 +68,7 @@ c3.selectbox("Delivery", ["", *STATES], key="alerts_state",
 table = data.alerts_data(url, version, f, rules_sel, kinds_sel, state)["table"]
 ids = [int(i) for i in table["id"]]
 st.session_state["_alerts_ids"] = ids
-alert_id = None
-raw = st.query_params.get("alert")
-if raw:
-    try:
-        alert_id = int(raw)
-        if not 0 < alert_id <= MAX_ID:
-            raise ValueError
-    except ValueError:
-        st.caption(f"Ignored alert={escape_markdown(raw[:30])}: not an alert id.")
-        sidebar.set_page_param("alert", None)
-        alert_id = None
+alert_id = sidebar.id_param("alert", "alert", MAX_ID)
 
 table_key = "alerts_" + hashlib.sha1(
     repr((sidebar.current_filter_key(f), rules_sel, kinds_sel, state)).encode()).hexdigest()[:12]

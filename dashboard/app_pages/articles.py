@@ -41,17 +41,7 @@ else:
 ids = [int(i) for i in table["id"]] if not table.empty else []
 st.session_state["_articles_ids"] = ids
 
-raw_article = st.query_params.get("article")
-article_id: int | None = None
-if raw_article:
-    try:
-        article_id = int(raw_article)
-        if not 0 < article_id <= MAX_ID:
-            raise ValueError
-    except ValueError:
-        st.caption(f"Ignored article={escape_markdown(raw_article[:30])}: not an article id.")
-        sidebar.set_page_param("article", None)
-        article_id = None
+article_id = sidebar.id_param("article", "article", MAX_ID)
 
 
 # One table widget per filter set: a new filter set starts with a fresh selection rather

@@ -38,6 +38,10 @@ ENV_DB = "CAMBODIA_RISK_DB"
 ENV_ALERTS = "CAMBODIA_RISK_ALERTS"
 # The dashboard's address as the team reaches it; alert links and the brief point there.
 ENV_PUBLIC_URL = "CAMBODIA_RISK_PUBLIC_URL"
+# An owner-only TOML file of alert destinations (feeds/alerts/destinations.py).
+ENV_DESTINATIONS = "CAMBODIA_RISK_DESTINATIONS"
+# The browser that prints PDF briefs, when it is not on the PATH as chromium.
+ENV_CHROMIUM = "CAMBODIA_RISK_CHROMIUM"
 ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
 
 

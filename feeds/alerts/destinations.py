@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from feeds.config import ENV_DESTINATIONS
+
 ENV_PREFIX = "CAMBODIA_RISK_DEST_"
-ENV_FILE = "CAMBODIA_RISK_DESTINATIONS"
+ENV_FILE = ENV_DESTINATIONS
 DEFAULT_FILE = Path("~/.config/cambodia-risk/destinations.toml")
 WEBHOOK_PREFIX = "webhook+"
 MASK = "***"

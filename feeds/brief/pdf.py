@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 from feeds.brief.errors import BriefError
+from feeds.config import ENV_CHROMIUM
 
-ENV_CHROMIUM = "CAMBODIA_RISK_CHROMIUM"
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_SECONDS = 90
 

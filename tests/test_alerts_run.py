@@ -258,3 +258,32 @@ def test_scheduled_brief_is_mailed_once_with_the_html_attached(engine, smtp_serv
     body = msg.get_body(("plain",)).get_content()
     assert "stored 8 relevant articles" in body
     assert f"{PUBLIC}/articles?start=2025-07-28&end=2025-08-03" in body
+
+
+def test_two_schedulers_at_once_send_each_alert_once(engine):
+    import threading
+
+    with engine.begin() as conn:
+        baseline_and_surge(conn)
+    ruleset = rules(SURGE, {"name": "hot", "kind": "high_risk", "threshold": 70,
+                            "destinations": ["hook"]})
+    with Webhook(SECRET) as hook:
+        dests = Destinations(hook_env(hook), file=None)
+        start = threading.Barrier(3)
+        reports, errors = [], []
+
+        def scheduler():
+            start.wait()
+            try:
+                reports.append(run_alerts(engine, ruleset, now=NOW, destinations=dests))
+            except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=scheduler) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert errors == []
+        assert sorted(len(r.fired) for r in reports) == [0, 0, 2]
+        assert sorted(p["rule"] for p in hook.received) == ["arrests", "hot"]

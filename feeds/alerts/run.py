@@ -27,7 +27,7 @@ from feeds.alerts.destinations import DestinationError, Destinations
 from feeds.alerts.evaluate import Firing, evaluate
 from feeds.alerts.message import build
 from feeds.alerts.rules import RuleSet, Settings
-from feeds.store import schema, utcnow
+from feeds.store import schema, utcnow, write_turn
 
 log = logging.getLogger("feeds.alerts")
 
@@ -206,7 +206,10 @@ def run_alerts(engine: Engine, rules: RuleSet, *, now: datetime | None = None,
             report.fired = evaluate(conn, rules, now, public_url=public_url,
                                     cooling=cooling_reader(conn, now), errors=report.errors)
         return report
-    with engine.begin() as conn:
+    # The write turn (feeds.store.write_turn) from the first read: two runs at once take
+    # turns, so the second sees the first's cool-downs, and a SQLite reader never has to
+    # upgrade to a writer after someone else committed.
+    with write_turn(engine) as conn:
         firings = evaluate(conn, rules, now, public_url=public_url,
                            cooling=cooling_reader(conn, now), errors=report.errors)
         report.fired = [f for f in firings if record(conn, f, now) is not None]

@@ -1,7 +1,14 @@
 """Alert evaluation and the weekly brief on a 200,000-article database, beside the goals.
 
     .venv/bin/python benchmarks/bench_alerts.py                   # SQLite (generated once)
-    .venv/bin/python benchmarks/bench_alerts.py --db postgresql://postgres@127.0.0.1/cr_bench
+    .venv/bin/python benchmarks/gen_db.py --db postgresql://postgres@127.0.0.1/cr_bench_alerts \
+        --articles 200000 --replace     # a database of its own: this adds the alert tables
+    .venv/bin/python benchmarks/bench_alerts.py --db postgresql://postgres@127.0.0.1/cr_bench_alerts
+
+Figures on the build machine (2 shared cores), 279 / 431 alerts firing at once:
+
+    SQLite      first run 0.19 s, rerun 0.10 s, dry run 0.10 s; brief 0.31 s, PDF 1.1 s
+    PostgreSQL  first run 0.36 s, rerun 0.28 s, dry run 0.13 s; brief 0.34 s, PDF 1.5 s
 
 Goals (issue 12): 50 rules evaluated at the end of a refresh in <= 0.5 s; the brief for
 one week written in <= 5 s.

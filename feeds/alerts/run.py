@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, select, tuple_, update
 
 from feeds.alerts.deliver import DeliveryError, send
 from feeds.alerts.destinations import DestinationError, Destinations
@@ -64,22 +64,29 @@ def _dialect_insert(conn: Connection):
     return dialect_insert
 
 
-def claim(conn: Connection, rule: str, subjects: list[str], now: datetime,
-          until: datetime) -> set[str]:
-    """Take the cool-downs for (rule, subject) that are free; return the subjects won.
+def claim(conn: Connection, wanted: list[tuple[str, str, datetime]],
+          now: datetime) -> set[tuple[str, str]]:
+    """Take the free cool-downs among ``wanted`` (rule, subject, until); return the
+    (rule, subject) pairs won.
 
-    New subjects are inserted (a conflict means another run has it); expired ones are
-    taken over with a conditional update. RETURNING says which rows this caller wrote:
-    psycopg reports no rowcount for ON CONFLICT statements.
+    New subjects are inserted (a conflict means another run has them); expired ones are
+    taken over with a conditional update. RETURNING says which rows this caller wrote
+    (psycopg reports no rowcount for ON CONFLICT), so the batch costs a few statements.
     """
-    rows = [{"rule": rule, "subject": s, "fired_at": now, "until": until} for s in subjects]
-    won = set(conn.execute(_dialect_insert(conn)(C).values(rows).on_conflict_do_nothing()
-                           .returning(C.c.subject)).scalars())
-    rest = [s for s in subjects if s not in won]
-    if rest:
-        won |= set(conn.execute(
-            update(C).where(C.c.rule == rule, C.c.subject.in_(rest), C.c.until <= now)
-            .values(fired_at=now, until=until).returning(C.c.subject)).scalars())
+    if not wanted:
+        return set()
+    rows = [{"rule": r, "subject": s, "fired_at": now, "until": u} for r, s, u in wanted]
+    stmt = (_dialect_insert(conn)(C).on_conflict_do_nothing()
+            .returning(C.c.rule, C.c.subject))
+    won = {(r, s) for r, s in conn.execute(stmt, rows)}
+    expired: dict[datetime, list[tuple[str, str]]] = {}
+    for r, s, u in wanted:
+        if (r, s) not in won:
+            expired.setdefault(u, []).append((r, s))
+    for until, pairs in expired.items():
+        won |= {(r, s) for r, s in conn.execute(
+            update(C).where(tuple_(C.c.rule, C.c.subject).in_(pairs), C.c.until <= now)
+            .values(fired_at=now, until=until).returning(C.c.rule, C.c.subject))}
     return won
 
 
@@ -93,23 +100,29 @@ def cooling_reader(conn: Connection, now: datetime):
     return cooling
 
 
-def record(conn: Connection, firing: Firing, now: datetime) -> int | None:
-    """Claim and record one firing with its deliveries; None when another run had it."""
-    until = now + (firing.cooldown or firing.rule.effective_cooldown)
-    if not claim(conn, firing.rule.name, list(firing.claims or (firing.subject,)), now, until):
-        return None
-    event_id = conn.execute(insert(E).values(
-        rule=firing.rule.name, kind=firing.rule.kind, subject=firing.subject, fired_at=now,
-        window_start=firing.window_start, window_end=firing.window_end, title=firing.title,
-        reason=firing.reason, evidence=json.dumps(firing.evidence(), ensure_ascii=False),
-        link=firing.link,
-    ).returning(E.c.id)).scalar_one()
+def record(conn: Connection, firings: list[Firing], now: datetime) -> list[Firing]:
+    """Claim and record firings with their deliveries; those another run had are dropped."""
+    def keys(f: Firing) -> tuple[str, ...]:
+        return f.claims or (f.subject,)
+
+    won = claim(conn, [(f.rule.name, s, now + (f.cooldown or f.rule.effective_cooldown))
+                       for f in firings for s in keys(f)], now)
+    kept = [f for f in firings if any((f.rule.name, s) in won for s in keys(f))]
+    if not kept:
+        return []
+    ids = conn.execute(insert(E).returning(E.c.id, sort_by_parameter_order=True), [
+        {"rule": f.rule.name, "kind": f.rule.kind, "subject": f.subject, "fired_at": now,
+         "window_start": f.window_start, "window_end": f.window_end, "title": f.title,
+         "reason": f.reason, "evidence": json.dumps(f.evidence(), ensure_ascii=False),
+         "link": f.link}
+        for f in kept
+    ]).scalars().all()
     conn.execute(insert(D), [
         {"event_id": event_id, "destination": name, "status": "pending", "attempts": 0,
          "created_at": now, "next_attempt_at": now}
-        for name in firing.rule.destinations
+        for f, event_id in zip(kept, ids, strict=True) for name in f.rule.destinations
     ])
-    return event_id
+    return kept
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
@@ -127,20 +140,27 @@ def deliver_due(engine: Engine, settings: Settings, destinations: Destinations,
             .where(D.c.status == "pending", D.c.next_attempt_at <= now)
             .order_by(D.c.id)
         ).mappings().all()
-    # Expired deliveries and destinations nobody has configured are settled together in
-    # one transaction; a burst of alerts before Slack is connected costs one commit.
-    sendable = []
+    # Expired deliveries and destinations nobody has configured are settled in one
+    # transaction, a statement per group: a burst of alerts before Slack is connected
+    # costs a few statements, not a few per alert.
+    sendable, expired, unrouted = [], {}, {}
+    for row in due:
+        if row["created_at"] + settings.expire_after < now:
+            expired.setdefault(row["attempts"], []).append(row)
+            continue
+        try:
+            sendable.append((row, destinations.get(row["destination"])))
+        except DestinationError as exc:
+            unrouted.setdefault((row["attempts"], destinations.mask(exc)), []).append(row)
     with engine.begin() as conn:
-        for row in due:
-            mine = _unchanged(row)
-            if row["created_at"] + settings.expire_after < now:
-                report.expired += conn.execute(update(D).where(mine).values(
-                    status="expired")).rowcount
-                continue
-            try:
-                sendable.append((row, destinations.get(row["destination"])))
-            except DestinationError as exc:
-                _failed(conn, row, mine, destinations.mask(exc), settings, now, report)
+        for attempts, rows in expired.items():
+            report.expired += len(_settle(conn, rows, attempts, status="expired"))
+        for (attempts, error), rows in unrouted.items():
+            done = _settle(conn, rows, attempts, attempts=attempts + 1, last_error=error,
+                           next_attempt_at=now + backoff(settings, attempts + 1))
+            for row in rows:
+                if row["id"] in done:
+                    _count_failure(report, row, error)
     for row, dest in sendable:
         with engine.begin() as conn:
             if not conn.execute(update(D).where(_unchanged(row)).values(
@@ -161,16 +181,29 @@ def _unchanged(row):
     return and_(D.c.id == row["id"], D.c.status == "pending", D.c.attempts == row["attempts"])
 
 
+def _settle(conn, rows: list, seen_attempts: int, **values) -> set[int]:
+    """Update these deliveries unless another run touched them since; the ids updated."""
+    return set(conn.execute(
+        update(D).where(D.c.id.in_([r["id"] for r in rows]), D.c.status == "pending",
+                        D.c.attempts == seen_attempts).values(**values).returning(D.c.id)
+    ).scalars())
+
+
 def _failed(conn, row, where, error: str, settings: Settings, now: datetime,
             report: RunReport) -> None:
     attempts = row["attempts"] + 1
-    if not conn.execute(update(D).where(where).values(
+    if conn.execute(update(D).where(where).values(
             attempts=attempts, last_error=error,
             next_attempt_at=now + backoff(settings, attempts))).rowcount:
-        return
+        _count_failure(report, row, error)
+
+
+def _count_failure(report: RunReport, row, error: str) -> None:
     report.failed += 1
-    report.errors.append(f"{row['rule']} → {row['destination']}: {error}")
-    log.info("alert delivery failed: %s → %s: %s", row["rule"], row["destination"], error)
+    line = f"{row['rule']} → {row['destination']}: {error}"
+    if line not in report.errors:  # one line per rule and destination, not per alert
+        report.errors.append(line)
+        log.info("alert delivery failed: %s", line)
 
 
 def _send_one(engine: Engine, event: dict, dest, destinations: Destinations,
@@ -212,6 +245,6 @@ def run_alerts(engine: Engine, rules: RuleSet, *, now: datetime | None = None,
     with write_turn(engine) as conn:
         firings = evaluate(conn, rules, now, public_url=public_url,
                            cooling=cooling_reader(conn, now), errors=report.errors)
-        report.fired = [f for f in firings if record(conn, f, now) is not None]
+        report.fired = record(conn, firings, now)
     deliver_due(engine, rules.settings, destinations, now, report, public_url)
     return report

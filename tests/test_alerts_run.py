@@ -287,3 +287,16 @@ def test_two_schedulers_at_once_send_each_alert_once(engine):
         assert errors == []
         assert sorted(len(r.fired) for r in reports) == [0, 0, 2]
         assert sorted(p["rule"] for p in hook.received) == ["arrests", "hot"]
+
+
+def test_watch_terms_are_text_not_patterns(engine):
+    with engine.begin() as conn:
+        add_article(conn, title="Turnout reached 100 percent", published=NOW - timedelta(hours=1))
+        add_article(conn, title="Tariff of 50% on garments", published=NOW - timedelta(hours=2))
+    ruleset = rules({"name": "pct", "kind": "watch", "terms": ["0%"], "destinations": ["x"]},
+                    {"name": "under", "kind": "watch", "terms": ["_"], "destinations": ["x"]})
+    report = run_alerts(engine, ruleset, now=NOW, dry_run=True,
+                        destinations=Destinations({}, file=None), public_url=PUBLIC)
+    assert [(f.rule.name, [a["title"] for a in f.articles]) for f in report.fired] == [
+        ("pct", ["Tariff of 50% on garments"])]
+    assert report.fired[0].link.endswith("&q=0%25")

@@ -188,9 +188,11 @@ def _watch(run: _Run, rule: Rule) -> list[Firing]:
     if rule.actors:
         matches.append(exists().where(aa.c.article_id == A.c.id,
                                       aa.c.actor.in_(rule.actors)).correlate(A))
-    for term in rule.terms:
-        pattern = f"%{term.lower()}%"
-        matches += [func.lower(A.c.title).like(pattern), func.lower(A.c.text).like(pattern)]
+    for term in rule.terms:  # the text contains it, as the dashboard's text search does
+        escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        matches += [func.lower(A.c.title).like(pattern, escape="\\"),
+                    func.lower(A.c.text).like(pattern, escape="\\")]
     if rule.provinces:
         try:
             table, ac = dimension("province")
@@ -206,9 +208,13 @@ def _watch(run: _Run, rule: Rule) -> list[Firing]:
     watched = ", ".join([*rule.actors, *rule.terms, *rule.provinces, *rule.sources])
     why = f"matching the watchlist ({watched})" + (
         f" with risk at least {rule.min_risk:g}" if rule.min_risk else "")
-    link = {"actor": list(rule.actors)} if rule.actors else {}
-    return _per_article(run, rule, conds,
-                        f"Watch: {rule.name}", why, link)
+    # The view that reproduces it: the Articles page filters by actor or source (any of
+    # them); a lone term becomes the text search.
+    link: dict = {"actor": list(rule.actors)} if rule.actors else (
+        {"source": list(rule.sources)} if rule.sources else {})
+    if not link and len(rule.terms) == 1 and not rule.provinces:
+        link = {"q": rule.terms[0]}
+    return _per_article(run, rule, conds, f"Watch: {rule.name}", why, link)
 
 
 def _high_risk(run: _Run, rule: Rule) -> list[Firing]:

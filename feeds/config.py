@@ -42,6 +42,10 @@ ENV_PUBLIC_URL = "CAMBODIA_RISK_PUBLIC_URL"
 ENV_DESTINATIONS = "CAMBODIA_RISK_DESTINATIONS"
 # The browser that prints PDF briefs, when it is not on the PATH as chromium.
 ENV_CHROMIUM = "CAMBODIA_RISK_CHROMIUM"
+
+# A risk score at or above this makes an article "high-risk" on the dashboard and in the
+# brief (the alert rules set their own thresholds).
+HIGH_RISK = 60.0
 ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
 
 

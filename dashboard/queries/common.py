@@ -14,6 +14,7 @@ from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.filters import Filters
+from feeds.config import HIGH_RISK as HIGH_RISK  # re-exported: the queries read it here
 from feeds.store import schema
 
 A = schema.articles
@@ -26,7 +27,6 @@ UN = schema.unlisted_names
 RR = schema.refresh_runs
 
 
-HIGH_RISK = 60.0  # risk_score at or above which an article counts as high-risk
 NEGATIVE = -0.05  # sentiment at or below which a scored article counts as negative
 ARTICLE_LIMIT = 500  # rows the Articles table shows (newest first)
 REQUIRED_TABLES = ("articles", "feeds", "refresh_runs", "article_categories", "article_actors")

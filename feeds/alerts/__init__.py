@@ -7,18 +7,28 @@ The public face:
 * ``evaluate(conn, rules, now)`` says what would fire, reading only (``evaluate``);
 * ``surge_counts`` / ``surge_table``: the surge test the dashboard shares (``surge``).
 
+Names are loaded on first use: ``refresh`` checks its rules file before fetching, and
+that must not pay for pandas and the evaluation code (a second refresh that finds the
+lock taken exits at once).
+
 Imports flow one way: the CLI and the dashboard import this package; it imports
-``feeds.store.schema`` and ``feeds.store`` and nothing above them.
+``feeds.brief``, ``feeds.store`` and ``feeds.config``, and nothing above them.
 """
 
-from feeds.alerts.destinations import DestinationError, Destinations
-from feeds.alerts.evaluate import Firing, evaluate
-from feeds.alerts.rules import AlertRulesError, Rule, RuleSet, load_rules, parse_rules
-from feeds.alerts.run import RunReport, run_alerts
-from feeds.alerts.surge import surge_counts, surge_table
+from __future__ import annotations
 
-__all__ = [
-    "AlertRulesError", "DestinationError", "Destinations", "Firing", "Rule", "RuleSet",
-    "RunReport", "evaluate", "load_rules", "parse_rules", "run_alerts", "surge_counts",
-    "surge_table",
-]
+import importlib
+
+_WHERE = {
+    "AlertRulesError": "rules", "Rule": "rules", "RuleSet": "rules", "load_rules": "rules",
+    "parse_rules": "rules", "DestinationError": "destinations",
+    "Destinations": "destinations", "Firing": "evaluate", "evaluate": "evaluate",
+    "RunReport": "run", "run_alerts": "run", "surge_counts": "surge", "surge_table": "surge",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'feeds.alerts' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"feeds.alerts.{_WHERE[name]}"), name)

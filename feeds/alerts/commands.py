@@ -13,9 +13,11 @@ from pathlib import Path
 from feeds.alerts.destinations import DestinationError, Destinations
 from feeds.alerts.message import build
 from feeds.alerts.rules import Rule, RuleSet, load_rules
-from feeds.alerts.run import RunReport, run_alerts
 from feeds.config import ENV_PUBLIC_URL
 from feeds.store import make_engine, migrate
+
+# feeds.alerts.run (evaluation, pandas) is imported when rules run, not when a command
+# only checks its rules file.
 
 
 def rules_from(path: Path, *, missing_ok: bool = False) -> RuleSet:
@@ -27,8 +29,10 @@ def rules_from(path: Path, *, missing_ok: bool = False) -> RuleSet:
 
 
 def run_now(db_url: str, rules: RuleSet, *, dry_run: bool = False,
-            destinations: Destinations | None = None) -> tuple[RunReport, list[str]]:
-    """Run the rules against ``db_url``; the report and, for a dry run, the messages."""
+            destinations: Destinations | None = None) -> tuple:
+    """Run the rules against ``db_url``: (the RunReport, for a dry run the messages)."""
+    from feeds.alerts.run import run_alerts
+
     engine = make_engine(db_url)
     try:
         migrate(engine)

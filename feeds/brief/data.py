@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, case, func, select, true
 
+from feeds.config import HIGH_RISK
 from feeds.store import schema
 from feeds.store.dimensions import DimensionUnavailable, dimension
 
@@ -23,7 +24,6 @@ A = schema.articles
 F = schema.feeds
 AC = schema.article_categories
 AA = schema.article_actors
-HIGH_RISK = 60.0  # risk score at or above which an article counts as high-risk
 CONTEXT_WEEKS = 4  # weeks before the period that the risk chart also shows
 TOP_STORIES = 8
 MOVERS = 5

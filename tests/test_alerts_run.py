@@ -300,3 +300,29 @@ def test_watch_terms_are_text_not_patterns(engine):
     assert [(f.rule.name, [a["title"] for a in f.articles]) for f in report.fired] == [
         ("pct", ["Tariff of 50% on garments"])]
     assert report.fired[0].link.endswith("&q=0%25")
+
+
+def test_province_surge_through_the_place_data_hook(engine, monkeypatch):
+    """With an article_places table (as the place matching adds), provinces surge like
+    categories, each article counted once per province however many places it names."""
+    from alert_support import place_table
+    from sqlalchemy import insert
+
+    places = place_table(engine, monkeypatch)
+    with engine.begin() as conn:
+        ids = [add_article(conn, title=f"Flood in Kampot {i}", risk=50,
+                           published=NOW - timedelta(hours=1 + i)) for i in range(4)]
+        old = add_article(conn, title="Kampot pepper fair", published=NOW - timedelta(days=9))
+        rows = [{"article_id": a, "place": p, "province": "KH-7"}
+                for a in [*ids, old] for p in ("Kampot", "Bokor")]
+        conn.execute(insert(places), rows)
+    rule = {"name": "prov", "kind": "surge", "by": "province", "min_count": 3,
+            "destinations": ["x"]}
+    report = run_alerts(engine, rules(rule), now=NOW, dry_run=True, public_url=PUBLIC,
+                        destinations=Destinations({}, file=None))
+    [firing] = report.fired
+    assert firing.subject == "province:KH-7"
+    assert firing.figures["recent"] == 4  # not 8: two places, one province
+    assert firing.figures["baseline"] == pytest.approx(1 / 28, abs=1e-3)
+    assert len(firing.articles) == 4
+    assert firing.link.endswith("&province=KH-7")

@@ -130,3 +130,22 @@ def test_pdf_and_html_in_chromium(tmp_path):
 def test_week_boundaries_follow_iso_weeks():
     assert date.fromisocalendar(2025, 31, 1) == WEEK[0]
     assert WEEK[1] - WEEK[0] == timedelta(days=6)
+
+
+def test_provinces_appear_when_place_data_exists(engine, monkeypatch, tmp_path):
+    from alert_support import place_table
+    from sqlalchemy import insert, select
+
+    from feeds.store import schema
+
+    places = place_table(engine, monkeypatch)
+    with engine.begin() as conn:
+        ids = conn.execute(select(schema.articles.c.id)).scalars().all()
+        conn.execute(insert(places), [{"article_id": a, "place": p, "province": "KH-19"}
+                                      for a in ids for p in ("Stung Treng", "Siem Pang")])
+    brief = build(engine, *WEEK)
+    prov = brief.figures.places.set_index("key")
+    assert prov.loc["KH-19", "now"] == 6 and prov.loc["KH-19", "before"] == 2
+    assert brief.images["places"][:4] == b"\x89PNG"
+    page = brief.html()
+    assert "Articles by province" in page and "No place data" not in page

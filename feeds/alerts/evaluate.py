@@ -153,8 +153,7 @@ def _surge(run: _Run, rule: Rule) -> list[Firing]:
                      "recent_mean_risk": round(float(row.recent_mean_risk), 1),
                      "baseline_mean_risk": round(float(row.baseline_mean_risk), 1)},
             articles=articles.get(row.key, []),
-            link=dashboard_link(run.public_url, start.date(), now.date(),
-                                **({rule.by: row.key} if rule.by != "province" else {})),
+            link=dashboard_link(run.public_url, start.date(), now.date(), **{rule.by: row.key}),
         ))
     return out
 
@@ -211,7 +210,8 @@ def _watch(run: _Run, rule: Rule) -> list[Firing]:
     # The view that reproduces it: the Articles page filters by actor or source (any of
     # them); a lone term becomes the text search.
     link: dict = {"actor": list(rule.actors)} if rule.actors else (
-        {"source": list(rule.sources)} if rule.sources else {})
+        {"source": list(rule.sources)} if rule.sources else
+        {"province": list(rule.provinces)} if rule.provinces else {})
     if not link and len(rule.terms) == 1 and not rule.provinces:
         link = {"q": rule.terms[0]}
     return _per_article(run, rule, conds, f"Watch: {rule.name}", why, link)

@@ -89,12 +89,15 @@ else:
     default = ({"selection": {"rows": [ids.index(alert_id)]}}
                if alert_id is not None and alert_id in ids else None)
     st.dataframe(
-        table.drop(columns=["id"]), key=table_key, on_select=_on_select,
+        table.drop(columns=["id", "sent", "pending", "expired"]), key=table_key,
+        on_select=_on_select,
         selection_mode="single-row", selection_default=default, hide_index=True,
         width="stretch", placeholder=present.PLACEHOLDER,
         column_config={
             "fired_at": st.column_config.DatetimeColumn("Fired (UTC)",
                                                         format="YYYY-MM-DD HH:mm"),
+            "rule": st.column_config.TextColumn("Rule"),
+            "kind": st.column_config.TextColumn("Kind"),
             "title": st.column_config.TextColumn("Alert", width="medium"),
             "reason": st.column_config.TextColumn("Why", width="large"),
             "state": st.column_config.TextColumn("Delivery"),
@@ -133,7 +136,17 @@ if alert_id is not None:
             st.markdown(f"[The dashboard view that reproduces it]({link})")
         st.markdown("**Deliveries**")
         st.dataframe(detail["deliveries"], hide_index=True, width="stretch",
-                     placeholder=present.PLACEHOLDER)
+                     placeholder=present.PLACEHOLDER, column_config={
+                         "destination": "Destination", "status": "Status",
+                         "attempts": "Attempts",
+                         "created_at": st.column_config.DatetimeColumn(
+                             "Queued (UTC)", format="YYYY-MM-DD HH:mm"),
+                         "sent_at": st.column_config.DatetimeColumn(
+                             "Sent (UTC)", format="YYYY-MM-DD HH:mm"),
+                         "next_attempt_at": st.column_config.DatetimeColumn(
+                             "Next attempt (UTC)", format="YYYY-MM-DD HH:mm"),
+                         "last_error": st.column_config.TextColumn("Last error", width="large"),
+                     })
 
 # --- the rules ------------------------------------------------------------------------------
 st.subheader("Rules")

@@ -296,10 +296,12 @@ def alerts_run(db_url, alerts_path, dry_run):
 
 
 @alerts.command("test")
+@db_option
 @alerts_option
 @click.option("--rule", "rule_name", required=True, help="The rule whose destinations to try.")
-def alerts_test(alerts_path, rule_name):
-    """Send a sample message to one rule's destinations, to check they are connected."""
+def alerts_test(db_url, alerts_path, rule_name):
+    """Send a sample message to one rule's destinations, to check they are connected
+    (for a brief rule: last week's brief from the database)."""
     from feeds.alerts.commands import rules_from, send_sample
 
     with exit_codes(""):
@@ -308,7 +310,8 @@ def alerts_test(alerts_path, rule_name):
     if rule is None:
         known = ", ".join(r.name for r in rules.rules) or "none"
         fail(f"no rule named {rule_name!r} in {alerts_path} (rules: {known})", EXIT_USAGE)
-    sent, errors = send_sample(rule)
+    with exit_codes(db_url):
+        sent, errors = send_sample(rule, db_url)
     for line in sent:
         click.echo(line)
     for line in errors:

@@ -114,3 +114,32 @@ def test_alert_rule_mistakes_are_one_line_errors(tmp_path, feed_server, sqlite_d
                    {"CAMBODIA_RISK_DESTINATIONS": str(tmp_path / "none.toml")})
     assert unset.exit_code == 1
     assert "set CAMBODIA_RISK_DEST_HOOK" in unset.stderr
+
+
+def test_alerts_test_on_a_brief_rule_sends_last_weeks_brief(tmp_path, sqlite_db):  # noqa: F811
+    from alert_support import add_article, migrated
+
+    from feeds.brief import last_full_week
+
+    start, _ = last_full_week(datetime.now(UTC).date())
+    engine = migrated(sqlite_db)
+    with engine.begin() as conn:
+        for i in range(3):
+            add_article(conn, title=f"Border talks {i}", categories=["security_military"],
+                        published=datetime.combine(start, datetime.min.time())
+                        + timedelta(days=i, hours=9), risk=70)
+    engine.dispose()
+    alerts = tmp_path / "alerts.toml"
+    alerts.write_text('[[rules]]\nname = "monday"\nkind = "brief"\n'
+                      'schedule = "every Monday 07:00 Asia/Phnom_Penh"\n'
+                      'destinations = ["hook"]\n', encoding="utf-8")
+    with Webhook(SECRET) as hook:
+        env = {"CAMBODIA_RISK_DEST_HOOK": "webhook+" + hook.url,
+               "CAMBODIA_RISK_DEST_HOOK_SECRET": SECRET}
+        result = invoke(["alerts", "test", "--rule", "monday", "--db", sqlite_db,
+                         "--alerts", str(alerts)], env)
+        assert result.exit_code == 0, result.output
+        [payload] = hook.received
+    assert payload["summary"].startswith(f"From {start:%d %b}")
+    assert "stored 3 relevant articles" in payload["summary"]
+    assert payload["headline"]["now"]["articles"] == 3

@@ -71,8 +71,15 @@ def after_refresh(db_url: str, rules: RuleSet) -> list[str]:
     return lines + [f"  {error}" for error in report.errors]
 
 
-def send_sample(rule: Rule) -> tuple[list[str], list[str]]:
-    """A test message to each of the rule's destinations: (sent lines, error lines)."""
+def send_sample(rule: Rule, db_url: str | None = None) -> tuple[list[str], list[str]]:
+    """A test message to each of the rule's destinations: (sent lines, error lines).
+
+    For a brief rule with a database, the sample is the real brief of the last full week,
+    attached as it will be on schedule.
+    """
+    import tempfile
+    from datetime import timedelta
+
     from feeds.alerts.deliver import DeliveryError, send
 
     now = datetime.now()
@@ -85,10 +92,26 @@ def send_sample(rule: Rule) -> tuple[list[str], list[str]]:
              "link": public.rstrip("/") + "/" if public else None}
     destinations = Destinations()
     sent, errors = [], []
-    for name in rule.destinations:
-        try:
-            send(destinations.get(name), build(event), destinations.mask)
-            sent.append(f"sent a test message to {name!r}")
-        except (DeliveryError, DestinationError) as exc:
-            errors.append(f"{name!r}: {destinations.mask(exc)}")
+    with tempfile.TemporaryDirectory() as tmp:
+        message, files = build(event), []
+        if rule.kind == "brief" and db_url:
+            from feeds.alerts.brief_mail import brief_message
+            from feeds.brief import last_full_week
+
+            start, end = last_full_week(now.date())
+            event.update(window_start=datetime.combine(start, datetime.min.time()),
+                         window_end=datetime.combine(end + timedelta(days=1),
+                                                     datetime.min.time()))
+            engine = make_engine(db_url)
+            try:
+                migrate(engine)
+                message, files = brief_message(engine, event, message, Path(tmp), public)
+            finally:
+                engine.dispose()
+        for name in rule.destinations:
+            try:
+                send(destinations.get(name), message, destinations.mask, files)
+                sent.append(f"sent a test message to {name!r}")
+            except (DeliveryError, DestinationError) as exc:
+                errors.append(f"{name!r}: {destinations.mask(exc)}")
     return sent, errors

@@ -192,12 +192,26 @@ PLACES = """
 [[place]]
 name = "Phnom Penh"
 kind = "capital"
+iso = "KH-12"
 km = ["ភ្នំពេញ"]
 
 [[place]]
 name = "Poipet"
 kind = "border_crossing"
+province = "Battambang"
 """
+# The loader wants all 25 provincial-level units, each with its ISO 3166-2:KH code.
+_PROVINCES = (
+    "Banteay_Meanchey Battambang Kampong_Cham Kampong_Chhnang Kampong_Speu Kampong_Thom "
+    "Kampot Kandal Koh_Kong Kratie Mondulkiri - Preah_Vihear Prey_Veng Pursat Ratanakiri "
+    "Siem_Reap Preah_Sihanouk Stung_Treng Svay_Rieng Takeo Oddar_Meanchey Kep Pailin "
+    "Tbong_Khmum"
+).split()
+PLACES += "".join(
+    f'\n[[place]]\nname = "{name.replace("_", " ")}"\nkind = "province"\niso = "KH-{n}"\n'
+    for n, name in enumerate(_PROVINCES, start=1)
+    if name != "-"
+)
 
 SENTIMENT = """
 [words]
@@ -318,9 +332,7 @@ def test_unknown_actor_type_and_place_kind(tmp_path):
 
 
 def test_place_province_must_exist(tmp_path):
-    places = PLACES.replace(
-        'kind = "border_crossing"', 'kind = "border_crossing"\nprovince = "Nowhere"'
-    )
+    places = PLACES.replace('province = "Battambang"', 'province = "Nowhere"')
     msg = error(tmp_path, places=places)
     assert "place 'Poipet': field 'province': 'Nowhere' is not a place" in msg
 

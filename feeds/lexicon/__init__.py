@@ -42,7 +42,13 @@ from feeds.lexicon.model import (
     Term,
     roles_on,
 )
-from feeds.lexicon.places import PLACE_KINDS, parse_places
+from feeds.lexicon.places import (
+    PLACE_KINDS,
+    PLACES_IN_A_PROVINCE,
+    PROVINCIAL,
+    parse_places,
+    province_codes,
+)
 from feeds.lexicon.sentiment import parse_sentiment
 from feeds.lexicon.terms import inflections, parse_terms
 
@@ -51,7 +57,9 @@ FILES = ("terms.toml", "actors.toml", "places.toml", "sentiment.toml")
 __all__ = [
     "ACTOR_TYPES",
     "FILES",
+    "PLACES_IN_A_PROVINCE",
     "PLACE_KINDS",
+    "PROVINCIAL",
     "Actor",
     "Category",
     "LexiconError",
@@ -62,6 +70,7 @@ __all__ = [
     "inflections",
     "load_lexicons",
     "phrase_keys",
+    "province_codes",
     "roles_on",
 ]
 

@@ -88,6 +88,7 @@ class Place:
     province: str | None = None
     decisive: bool = True
     exclude: tuple[str, ...] = ()
+    iso: str | None = None  # provinces and the capital: their ISO 3166-2:KH code
 
 
 @dataclass(frozen=True, eq=False)

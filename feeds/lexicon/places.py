@@ -1,4 +1,4 @@
-"""Reads ``places.toml``: the relevance gazetteer. This docstring is the file's reference.
+"""Reads ``places.toml``: the gazetteer. This docstring is the file's reference.
 
 The matching rules every file shares are in ``feeds.lexicon``.
 
@@ -6,17 +6,24 @@ The matching rules every file shares are in ``feeds.lexicon``.
 
     [[place]]
     name = "Poipet"                     # unique, also an alias
-    kind = "border_crossing"            # country capital province town border_crossing
-                                        # institution landmark
+    kind = "border_crossing"            # one of PLACE_KINDS (described in places.toml)
     aliases = ["Paoy Paet"]
     km = ["ប៉ោយប៉ែត"]
-    province = "Banteay Meanchey"       # optional: the province (or capital) it lies in
+    province = "Banteay Meanchey"       # the province (or capital) it lies in
+    iso = "KH-1"                        # provinces and the capital only: ISO 3166-2:KH
     decisive = true                     # false: generic name ("Senate"); two different
                                         # non-decisive names are needed
     exclude = []
+
+The 25 provincial-level units (kind "province" or "capital") each carry a distinct ``iso``
+code, KH-1 to KH-25, and all 25 must be present. Places of the kinds in
+``PLACES_IN_A_PROVINCE`` must name their province; any other place may.
+:func:`province_codes` gives every place's province as an ISO code.
 """
 
 from __future__ import annotations
+
+import re
 
 from feeds.lexicon import _fields as f
 from feeds.lexicon.model import LexiconError, Place
@@ -29,9 +36,35 @@ PLACE_KINDS = (
     "border_crossing",
     "institution",
     "landmark",
+    "district_town",
+    "district",
+    "temple",
+    "border_site",
+    "sez",
+    "compound",
 )
+# Kinds that are one spot on the map, so they must say which province they lie in.
+PLACES_IN_A_PROVINCE = (
+    "district_town", "district", "border_crossing", "temple", "border_site", "sez", "compound"
+)
+PROVINCIAL = ("province", "capital")
+PROVINCE_COUNT = 25  # ISO 3166-2:KH: KH-1 ... KH-25
+_ISO = re.compile(r"KH-([1-9][0-9]?)")
 
-_PLACE_FIELDS = {"name", "kind", "aliases", "km", "province", "decisive", "exclude"}
+_PLACE_FIELDS = {"name", "kind", "aliases", "km", "province", "decisive", "exclude", "iso"}
+
+
+def province_codes(places: tuple[Place, ...] | list[Place]) -> dict[str, str]:
+    """Place name -> ISO code of its province; a province maps to its own code.
+
+    Places with no province (the country, institutions, the Tonle Sap) are left out.
+    """
+    iso = {p.name: p.iso for p in places if p.iso}
+    out = dict(iso)
+    for p in places:
+        if p.province is not None and p.province in iso:
+            out[p.name] = iso[p.province]
+    return out
 
 
 def parse_places(raw: dict) -> tuple[Place, ...]:
@@ -76,6 +109,9 @@ def parse_places(raw: dict) -> tuple[Place, ...]:
         province = table.get("province")
         if province is not None:
             province = f.string(where, table, "province")
+        elif kind in PLACES_IN_A_PROVINCE:
+            raise where.error("province", f"missing: a place of kind {kind!r} needs its province")
+        iso = _place_iso(where, table, kind)
         places.append(
             Place(
                 name=name,
@@ -85,12 +121,46 @@ def parse_places(raw: dict) -> tuple[Place, ...]:
                 province=province,
                 decisive=f.boolean(where, table, "decisive", True),
                 exclude=exclude,
+                iso=iso,
             )
         )
-    provinces = {p.name for p in places if p.kind in ("province", "capital")}
+    _check_provinces(file, places)
+    return tuple(places)
+
+
+def _place_iso(where: f.Where, table: dict, kind: str) -> str | None:
+    """The ``iso`` field: required on provincial units, refused on anything else."""
+    if kind not in PROVINCIAL:
+        if "iso" in table:
+            raise where.error("iso", f"only a province or the capital has one, not a {kind}")
+        return None
+    if "iso" not in table:
+        raise where.error("iso", "missing: a province needs its ISO 3166-2:KH code (KH-1 to KH-25)")
+    iso = f.string(where, table, "iso")
+    m = _ISO.fullmatch(iso)
+    if not m or not 1 <= int(m.group(1)) <= PROVINCE_COUNT:
+        raise where.error("iso", f"{iso!r} is not an ISO 3166-2:KH code (KH-1 to KH-25)")
+    return iso
+
+
+def _check_provinces(file: str, places: list[Place]) -> None:
+    """Unique ISO codes, all 25 of them, and every ``province`` naming one of the units."""
+    codes: dict[str, str] = {}
     for p in places:
-        if p.province is not None and p.province not in provinces:
+        if p.iso in codes:
+            raise f.Where(file, f"place {p.name!r}").error(
+                "iso", f"{p.iso!r} is already the code of {codes[p.iso]!r}"
+            )
+        if p.iso:
+            codes[p.iso] = p.name
+    missing = [f"KH-{n}" for n in range(1, PROVINCE_COUNT + 1) if f"KH-{n}" not in codes]
+    if missing:
+        raise LexiconError(
+            f"{file}: the 25 provinces and the capital are incomplete: no place has "
+            f"iso {', '.join(missing)}"
+        )
+    for p in places:
+        if p.province is not None and p.province not in codes.values():
             raise f.Where(file, f"place {p.name!r}").error(
                 "province", f"{p.province!r} is not a place of kind province or capital"
             )
-    return tuple(places)

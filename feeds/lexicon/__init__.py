@@ -38,6 +38,7 @@ from feeds.lexicon.model import (
     LexiconError,
     Lexicons,
     Place,
+    PlaceCues,
     Role,
     Term,
     roles_on,
@@ -46,6 +47,7 @@ from feeds.lexicon.places import (
     PLACE_KINDS,
     PLACES_IN_A_PROVINCE,
     PROVINCIAL,
+    parse_place_cues,
     parse_places,
     province_codes,
 )
@@ -65,6 +67,7 @@ __all__ = [
     "LexiconError",
     "Lexicons",
     "Place",
+    "PlaceCues",
     "Role",
     "Term",
     "inflections",
@@ -105,6 +108,7 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
         honorifics=honorifics,
         km_honorifics=km_honorifics,
         titles=titles,
+        place_cues=parse_place_cues(raws["places.toml"]),
         version=digest.hexdigest()[:12],
         directory=directory,
     )

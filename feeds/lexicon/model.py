@@ -91,6 +91,14 @@ class Place:
     iso: str | None = None  # provinces and the capital: their ISO 3166-2:KH code
 
 
+@dataclass(frozen=True)
+class PlaceCues:
+    """Words that say a place mention is not what an article is about (``[mentions]``)."""
+
+    address: tuple[str, ...] = ()  # with a digit in the sentence: a postal address line
+    lists: tuple[str, ...] = ()  # just before two or more places: a passing list
+
+
 @dataclass(frozen=True, eq=False)
 class Lexicons:
     """The four files, validated. Compare lexicons by ``version``, not by ``==``."""
@@ -102,6 +110,7 @@ class Lexicons:
     honorifics: tuple[str, ...] = ()
     km_honorifics: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    place_cues: PlaceCues = PlaceCues()
     version: str = ""
     directory: Path | None = None
 

@@ -15,6 +15,12 @@ The matching rules every file shares are in ``feeds.lexicon``.
                                         # non-decisive names are needed
     exclude = []
 
+    [mentions]                          # optional: cues for which mentions count
+    address = ["street", "tel"]         # with a digit in the same sentence, the places in
+                                        # it are a postal address or contact line
+    lists = ["such as", "including"]    # just before two or more places joined by commas
+                                        # or "and": a passing list
+
 The 25 provincial-level units (kind "province" or "capital") each carry a distinct ``iso``
 code, KH-1 to KH-25, and all 25 must be present. Places of the kinds in
 ``PLACES_IN_A_PROVINCE`` must name their province; any other place may.
@@ -26,7 +32,7 @@ from __future__ import annotations
 import re
 
 from feeds.lexicon import _fields as f
-from feeds.lexicon.model import LexiconError, Place
+from feeds.lexicon.model import LexiconError, Place, PlaceCues
 
 PLACE_KINDS = (
     "country",
@@ -69,10 +75,11 @@ def province_codes(places: tuple[Place, ...] | list[Place]) -> dict[str, str]:
 
 def parse_places(raw: dict) -> tuple[Place, ...]:
     file = "places.toml"
-    extra = sorted(set(raw) - {"place"})
+    extra = sorted(set(raw) - {"place", "mentions"})
     if extra:
         raise LexiconError(
-            f"{file}: unknown top-level key {extra[0]!r} (expected [[place]] tables)"
+            f"{file}: unknown top-level key {extra[0]!r} (expected [[place]] tables "
+            "and an optional [mentions] table)"
         )
     tables = raw.get("place")
     if not isinstance(tables, list) or not tables:
@@ -126,6 +133,20 @@ def parse_places(raw: dict) -> tuple[Place, ...]:
         )
     _check_provinces(file, places)
     return tuple(places)
+
+
+def parse_place_cues(raw: dict) -> PlaceCues:
+    """The optional ``[mentions]`` table: cue words, each a non-empty English phrase."""
+    table = raw.get("mentions", {})
+    where = f.Where("places.toml", "[mentions]")
+    f.check_fields(where, table, {"address", "lists"}, ())
+    cues = {}
+    for name in ("address", "lists"):
+        values = f.strings(where, table, name)
+        for value in values:
+            f.english_keys(where, name, value)
+        cues[name] = tuple(v.lower() for v in values)
+    return PlaceCues(**cues)
 
 
 def _place_iso(where: f.Where, table: dict, kind: str) -> str | None:

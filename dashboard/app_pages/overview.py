@@ -1,11 +1,11 @@
-"""Overview: KPIs against the previous window, risk index, categories, sentiment,
-alerts and top actors."""
+"""Overview: KPIs against the previous window, the province map, risk index,
+categories, sentiment, alerts and top actors."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, present, queries, series, sidebar
+from dashboard import charts, data, map_view, present, queries, series, sidebar
 from dashboard.evidence import escape_markdown
 from dashboard.filters import to_params
 
@@ -77,6 +77,12 @@ if cur["articles"] == 0:
         icon=":material/search_off:",
     )
     st.stop()
+
+# --- the map: where the news is about (the province filter itself is left out, so the
+# chosen province shows among the others) -------------------------------------------------
+st.subheader("Where the news is about")
+map_found = data.places_data(url, version, f.with_(provinces=()))
+map_view.draw(ctx, map_found["provinces"], ctx.labels)
 
 # --- resolution (URL: res=daily|weekly; default: daily up to 120 days, then weekly) --------
 auto_res = "daily" if f.days <= AUTO_WEEKLY_AFTER_DAYS else "weekly"

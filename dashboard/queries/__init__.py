@@ -15,7 +15,7 @@ know nothing about Streamlit; the page scripts call them through the cached wrap
 ``dashboard.data``. Shaping that needs no database (KPIs, rolling series, weekly
 roll-ups, alert tables) lives in ``dashboard.series``.
 
-One module per page (``overview``, ``actors``, ``articles``, ``sources``), plus
+One module per page (``overview``, ``actors``, ``places``, ``articles``, ``sources``), plus
 ``state`` (what every page checks first) and ``common`` (tables, thresholds, the
 filters as SQL). This package is their public face: import from here.
 """
@@ -45,6 +45,14 @@ from dashboard.queries.overview import (
     alerts,
     category_daily,
     daily_stats,
+)
+from dashboard.queries.places import (
+    PLACE_COLUMNS,
+    PROVINCE_COLUMNS,
+    place_daily,
+    place_stats,
+    province_daily,
+    province_stats,
 )
 from dashboard.queries.sources import (
     FEED_COLUMNS,
@@ -89,6 +97,12 @@ __all__ = [
     "article_list",
     "article_detail",
     "export_csv",
+    "PROVINCE_COLUMNS",
+    "PLACE_COLUMNS",
+    "province_stats",
+    "place_stats",
+    "province_daily",
+    "place_daily",
     "FEED_COLUMNS",
     "feed_stats",
     "feed_health",

@@ -1,0 +1,102 @@
+"""The province map: an Altair ``geoshape`` choropleth of where the news is about.
+
+Pure, like ``dashboard.charts``: a DataFrame of per-province figures in, a chart out.
+The shapes come from ``dashboard.geo`` (ODbL; the page shows the attribution line under
+the map). Every one of the 25 provinces is drawn, those without articles in grey, so a
+click can select any of them; the click is a point selection named ``province`` on the
+features' ``id`` (the ISO code), which the page turns into the ``province=`` filter.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dashboard import geo
+
+SELECTION = "province"
+MEASURES = {"mean_risk": "Mean risk (0–100)", "articles": "Articles"}
+NO_ARTICLES = "#e6e6e6"
+HEIGHT = 430
+
+
+def _features(stats: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
+    by_iso = stats.set_index("iso").to_dict("index") if not stats.empty else {}
+    out = []
+    for feature in geo.shapes()["features"]:
+        iso = feature["id"]
+        row = by_iso.get(iso, {})
+        category = row.get("top_category")
+        out.append({
+            "type": "Feature",
+            "id": iso,
+            "geometry": feature["geometry"],
+            "properties": {
+                "name": feature["properties"]["name"],
+                "articles": int(row.get("articles") or 0),
+                "mean_risk": row.get("mean_risk"),
+                "top_category": labels.get(category, category) if category else "—",
+                "top_actor": row.get("top_actor") or "—",
+            },
+        })
+    return out
+
+
+def province_map(stats: pd.DataFrame, *, measure: str = "mean_risk",
+                 labels: tuple[tuple[str, str], ...] = (),
+                 selected: tuple[str, ...] = (), places: pd.DataFrame | None = None):
+    """The choropleth, coloured by ``measure``; ``selected`` provinces get a bold outline.
+
+    ``places`` (place, iso, articles, lon, lat) adds sized points above the shapes.
+    """
+    data = alt.Data(values=_features(stats, dict(labels)))
+    field = f"properties.{measure}"
+    scale = (alt.Scale(scheme="orangered", domain=[0, 100]) if measure == "mean_risk"
+             else alt.Scale(scheme="blues", zero=True))
+    pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
+    is_selected = " || ".join(f"datum.id === '{iso}'" for iso in selected) or "false"
+    shapes = (
+        alt.Chart(data)
+        .mark_geoshape(stroke="white")
+        .encode(
+            color=alt.condition(
+                "datum.properties.articles > 0",
+                alt.Color(f"{field}:Q", scale=scale, title=MEASURES[measure],
+                          legend=alt.Legend(orient="bottom-left")),
+                alt.value(NO_ARTICLES),
+            ),
+            strokeWidth=alt.condition(is_selected, alt.value(3), alt.value(0.7)),
+            stroke=alt.condition(is_selected, alt.value("#222"), alt.value("white")),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title="Province"),
+                alt.Tooltip("properties.articles:Q", title="Articles"),
+                alt.Tooltip("properties.mean_risk:Q", title="Mean risk", format=".1f"),
+                alt.Tooltip("properties.top_category:N", title="Top category"),
+                alt.Tooltip("properties.top_actor:N", title="Top actor"),
+            ],
+        )
+        .add_params(pick)
+    )
+    layers = [shapes]
+    if places is not None and not places.empty:
+        layers.append(
+            alt.Chart(places)
+            .mark_circle(color="#1f1f1f", opacity=0.75, stroke="white", strokeWidth=0.8)
+            .encode(
+                longitude="lon:Q",
+                latitude="lat:Q",
+                size=alt.Size("articles:Q", title="Articles about a place",
+                              scale=alt.Scale(range=[30, 500]),
+                              legend=alt.Legend(orient="bottom-right")),
+                tooltip=[alt.Tooltip("place:N", title="Place"),
+                         alt.Tooltip("kind:N", title="Kind"),
+                         alt.Tooltip("articles:Q", title="Articles"),
+                         alt.Tooltip("mean_risk:Q", title="Mean risk", format=".1f")],
+            )
+        )
+    return (
+        alt.layer(*layers)
+        .project(type="mercator")
+        .properties(height=HEIGHT)
+        .configure_view(stroke=None)
+    )

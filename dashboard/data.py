@@ -154,10 +154,14 @@ def places_data(url: str, version: tuple, f: Filters) -> dict:
 
 
 @st.cache_data(**_CACHE)
-def place_timeline(url: str, version: tuple, f: Filters, kind: str, key: str) -> pd.DataFrame:
-    """One province (``kind`` "province", ``key`` its ISO code) or place per day."""
-    fn = queries.province_daily if kind == "province" else queries.place_daily
-    return _run(url, fn, f, key)
+def place_focus(url: str, version: tuple, f: Filters, kind: str, key: str) -> dict:
+    """One province (``kind`` "province", ``key`` its ISO code) or place: its timeline
+    and its newest articles."""
+    daily = queries.province_daily if kind == "province" else queries.place_daily
+    return run_parallel(url, {
+        "daily": (daily, f, key),
+        "articles": (queries.place_articles, f, kind, key, 20),
+    })
 
 
 @st.cache_data(**_CACHE)

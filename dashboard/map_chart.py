@@ -26,7 +26,8 @@ def _features(stats: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
     for feature in geo.shapes()["features"]:
         iso = feature["id"]
         row = by_iso.get(iso, {})
-        category = row.get("top_category")
+        category, actor = row.get("top_category"), row.get("top_actor")
+        risk = row.get("mean_risk")
         out.append({
             "type": "Feature",
             "id": iso,
@@ -34,9 +35,10 @@ def _features(stats: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
             "properties": {
                 "name": feature["properties"]["name"],
                 "articles": int(row.get("articles") or 0),
-                "mean_risk": row.get("mean_risk"),
-                "top_category": labels.get(category, category) if category else "—",
-                "top_actor": row.get("top_actor") or "—",
+                "mean_risk": None if risk is None or risk != risk else float(risk),
+                "top_category": labels.get(category, category)
+                if isinstance(category, str) else "—",
+                "top_actor": actor if isinstance(actor, str) else "—",
             },
         })
     return out

@@ -49,6 +49,7 @@ from dashboard.queries.overview import (
 from dashboard.queries.places import (
     PLACE_COLUMNS,
     PROVINCE_COLUMNS,
+    place_articles,
     place_daily,
     place_stats,
     province_daily,
@@ -103,6 +104,7 @@ __all__ = [
     "place_stats",
     "province_daily",
     "place_daily",
+    "place_articles",
     "FEED_COLUMNS",
     "feed_stats",
     "feed_health",

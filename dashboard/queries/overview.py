@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, select
 
 from dashboard.filters import Filters
-from dashboard.queries.common import AA, AC, HIGH_RISK, NEGATIVE, A, conditions
+from dashboard.queries.common import AA, AC, AP, HIGH_RISK, NEGATIVE, A, conditions
 from dashboard.series import ALERT_BASELINE_WEEKS, ALERT_RECENT_DAYS, DAILY_COLUMNS, alert_table
 
 
@@ -74,17 +74,25 @@ def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
     return long.sort_values(["day", "category"]).reset_index(drop=True)[cols]
 
 
-def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
+def _alert_counts(conn: Connection, f: Filters, key, join, *,
+                  distinct: bool = False) -> pd.DataFrame:
+    """Per ``key``: articles in the last week and in the baseline weeks before.
+
+    ``distinct`` counts each article once per key where the join repeats it (several
+    places of one province in one article).
+    """
     end = f.end
     recent_from = end - timedelta(days=ALERT_RECENT_DAYS - 1)
     base_from = recent_from - timedelta(days=7 * ALERT_BASELINE_WEEKS)
     is_recent = A.c.published_day >= recent_from
+    if distinct:
+        recent = func.count(func.distinct(case((is_recent, A.c.id))))
+        before = func.count(func.distinct(case((is_recent, None), else_=A.c.id)))
+    else:
+        recent = func.sum(case((is_recent, 1), else_=0))
+        before = func.sum(case((is_recent, 0), else_=1))
     rows = conn.execute(
-        select(
-            key.label("key"),
-            func.sum(case((is_recent, 1), else_=0)).label("recent"),
-            func.sum(case((is_recent, 0), else_=1)).label("baseline_total"),
-        )
+        select(key.label("key"), recent.label("recent"), before.label("baseline_total"))
         .select_from(join)
         .where(*conditions(f, start=base_from, end=end))
         .group_by(key)
@@ -93,10 +101,15 @@ def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
 
 
 def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
-    """Category and actor alerts for the last week of the window (see ``alert_table``)."""
+    """Category, actor and province alerts for the last week of the window (see
+    ``alert_table``): a surge of articles about one province counts like one of a
+    category."""
     cats = _alert_counts(conn, f, AC.c.category, A.join(AC, AC.c.article_id == A.c.id))
     acts = _alert_counts(conn, f, AA.c.actor, A.join(AA, AA.c.article_id == A.c.id))
-    parts = [alert_table(cats, "category"), alert_table(acts, "actor")]
+    provs = _alert_counts(conn, f, AP.c.province, A.join(AP, AP.c.article_id == A.c.id),
+                          distinct=True)
+    parts = [alert_table(cats, "category"), alert_table(acts, "actor"),
+             alert_table(provs, "province")]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["kind", "key", "recent", "baseline", "ratio"])

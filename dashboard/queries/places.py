@@ -106,6 +106,21 @@ def place_daily(conn: Connection, f: Filters, place: str) -> pd.DataFrame:
     return _daily(rows)
 
 
+def place_articles(conn: Connection, f: Filters, kind: str, key: str,
+                   limit: int = 20) -> pd.DataFrame:
+    """The newest matching articles about a province (``kind`` "province", ``key`` its
+    ISO code) or a place: id, published, title, source, risk_score."""
+    column = AP.c.province if kind == "province" else AP.c.place
+    about = select(AP.c.article_id).where(column == key)
+    rows = conn.execute(
+        select(A.c.id, A.c.published_at, A.c.title, A.c.source, A.c.risk_score)
+        .where(*conditions(f), A.c.id.in_(about))
+        .order_by(A.c.published_day.desc(), A.c.published_at.desc(), A.c.id.desc())
+        .limit(limit)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "published", "title", "source", "risk_score"])
+
+
 def _daily(rows) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["day", "articles", "mean_risk"])
     df["day"] = pd.to_datetime(df["day"])

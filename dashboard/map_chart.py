@@ -96,9 +96,10 @@ def province_map(stats: pd.DataFrame, *, measure: str = "mean_risk",
                          alt.Tooltip("mean_risk:Q", title="Mean risk", format=".1f")],
             )
         )
-    return (
+    chart = (
         alt.layer(*layers)
         .project(type="mercator")
-        .properties(height=HEIGHT)
+        .properties(height=HEIGHT, usermeta={"embedOptions": {"renderer": "svg"}})
         .configure_view(stroke=None)
     )
+    return chart

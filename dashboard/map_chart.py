@@ -35,7 +35,10 @@ def _features(stats: pd.DataFrame, labels: dict[str, str]) -> list[dict]:
             "properties": {
                 "name": feature["properties"]["name"],
                 "articles": int(row.get("articles") or 0),
-                "mean_risk": None if risk is None or risk != risk else float(risk),
+                # never null: Vega-Lite drops a shape whose colour field is null; the
+                # grey of a province without articles comes from ``articles`` instead
+                "mean_risk": 0.0 if risk is None or risk != risk else float(risk),
+                "risk_shown": "—" if risk is None or risk != risk else f"{risk:.1f}",
                 "top_category": labels.get(category, category)
                 if isinstance(category, str) else "—",
                 "top_actor": actor if isinstance(actor, str) else "—",
@@ -72,7 +75,7 @@ def province_map(stats: pd.DataFrame, *, measure: str = "mean_risk",
             tooltip=[
                 alt.Tooltip("properties.name:N", title="Province"),
                 alt.Tooltip("properties.articles:Q", title="Articles"),
-                alt.Tooltip("properties.mean_risk:Q", title="Mean risk", format=".1f"),
+                alt.Tooltip("properties.risk_shown:N", title="Mean risk"),
                 alt.Tooltip("properties.top_category:N", title="Top category"),
                 alt.Tooltip("properties.top_actor:N", title="Top actor"),
             ],

@@ -27,8 +27,6 @@ from dashboard.filters import DEFAULT_WINDOW_DAYS as WINDOW_DAYS
 from feeds import store
 from feeds.config import PROJECT_ROOT, DedupPolicy, Settings, load_feeds
 from feeds.demo import load_demo
-from feeds.lexicon import province_codes
-from feeds.score import score_article
 from feeds.store import schema
 
 DATA = PROJECT_ROOT / "data"
@@ -402,21 +400,27 @@ MIN_RELEVANT, MIN_SOURCES, MIN_PROVINCES = 150, 6, 12
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    """Every stored article (duplicates folded) after `cambodia-risk demo`, as dicts."""
+    """Every stored article (duplicates folded) after `cambodia-risk demo`, as dicts, each
+    with ``provinces``: the ISO codes of its stored place mentions that count."""
     db = tmp_path_factory.mktemp("demo") / "demo.db"
     settings = Settings(db_url=f"sqlite:///{db}", workers=0)
     load_demo(settings)
     engine = store.make_engine(settings.db_url)
     try:
         with engine.connect() as conn:
-            a = schema.articles
+            a, pm = schema.articles, schema.place_mentions
             rows = conn.execute(
-                select(a.c.title, a.c.summary, a.c.source, a.c.published_day, a.c.relevant,
-                       a.c.language)
+                select(a.c.id, a.c.title, a.c.summary, a.c.source, a.c.published_day,
+                       a.c.relevant, a.c.language)
             ).mappings().all()
+            provinces: dict[int, set[str]] = {}
+            for article_id, province in conn.execute(
+                select(pm.c.article_id, pm.c.province).where(pm.c.counts.is_(True))
+            ):
+                provinces.setdefault(article_id, set()).add(province)
     finally:
         engine.dispose()
-    return [dict(row) for row in rows]
+    return [dict(row, provinces=provinces.get(row["id"], set())) for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -427,27 +431,14 @@ def window(loaded):
     return [row for row in loaded if start <= row["published_day"] <= end]
 
 
-def _provinces(rows, lex) -> Counter:
-    """ISO codes of the provinces of gazetteer places named in ``rows``, one per article.
-
-    Until place extraction exists this is the scorer's relevance evidence (place names,
-    English or Khmer) mapped through the gazetteer: a rough stand-in for the map.
-    """
-    codes = province_codes(lex.places)
-    found: Counter = Counter()
-    for row in rows:
-        result = score_article(row["title"], row["summary"], lex, language=row["language"])
-        found.update({codes[t] for t in result.relevance_terms if t in codes})
-    return found
-
-
-def test_default_window_is_dense(window, lex):
+def test_default_window_is_dense(window):
     relevant = [row for row in window if row["relevant"]]
     sources = {row["source"] for row in relevant}
     assert len(relevant) >= MIN_RELEVANT, f"{len(relevant)} relevant articles in the window"
     assert len(sources) >= MIN_SOURCES, f"relevant articles from {sorted(sources)} only"
-    provinces = _provinces(relevant, lex)
-    assert len(provinces) >= MIN_PROVINCES, f"places in {sorted(provinces)} only"
+    # the provinces the map shows: through the stored place mentions that count
+    provinces = Counter(code for row in relevant for code in row["provinces"])
+    assert len(provinces) >= MIN_PROVINCES, f"articles about {sorted(provinces)} only"
     # Not one story repeated: no province (not even the capital) holds most of the news,
     # and the window spreads over its whole length.
     assert provinces.most_common(1)[0][1] < len(relevant) / 2

@@ -212,3 +212,37 @@ def test_label_points_and_licence_travel_with_the_geometry(lex):
     licence = (GEO / "LICENSE").read_text(encoding="utf-8")
     assert "ODbL" in readme.split("\n\n")[1]  # said up front, not only at the end
     assert ATTRIBUTION in readme and ATTRIBUTION in licence
+
+
+def _inside(point: tuple[float, float], geometry: dict) -> bool:
+    """Even-odd ray casting over every ring of a (Multi)Polygon."""
+    x, y = point
+    polygons = geometry["coordinates"]
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    inside = False
+    for polygon in polygons:
+        for ring in polygon:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+                if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                    inside = not inside
+    return inside
+
+
+def test_every_map_point_lies_in_its_province(lex):
+    # The hand-entered points checked against the shapes (simplified to about 550 m, so a
+    # point on the border sits a few hundred metres inside it).
+    shapes = {f["id"]: f["geometry"]
+              for f in json.loads((GEO / "cambodia-provinces.geojson").read_text())["features"]}
+    codes = province_codes(lex.places)
+    placed = [p for p in lex.places if p.at is not None]
+    assert len(placed) >= 20
+    outside = [(p.name, p.at, codes[p.name]) for p in placed
+               if not _inside(p.at, shapes[codes[p.name]])]
+    assert not outside, outside
+
+
+def test_a_point_outside_cambodia_is_refused(tmp_path):
+    swapped = 'province = "Battambang"\nat = [13.6, 102.5]'  # latitude first: wrong
+    places = PLACES.replace('province = "Battambang"', swapped)
+    assert "field 'at': [13.6, 102.5] is not in Cambodia" in _error(tmp_path, places)

@@ -82,7 +82,7 @@ if cur["articles"] == 0:
 # chosen province shows among the others) -------------------------------------------------
 st.subheader("Where the news is about")
 map_found = data.places_data(url, version, f.with_(provinces=()))
-map_view.draw(ctx, map_found["provinces"], ctx.labels)
+map_view.draw(ctx, map_found["provinces"], ctx.labels, map_found["places"])
 
 # --- resolution (URL: res=daily|weekly; default: daily up to 120 days, then weekly) --------
 auto_res = "daily" if f.days <= AUTO_WEEKLY_AFTER_DAYS else "weekly"

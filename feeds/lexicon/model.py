@@ -89,6 +89,7 @@ class Place:
     decisive: bool = True
     exclude: tuple[str, ...] = ()
     iso: str | None = None  # provinces and the capital: their ISO 3166-2:KH code
+    at: tuple[float, float] | None = None  # (longitude, latitude): a point on the map
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ The matching rules every file shares are in ``feeds.lexicon``.
     km = ["ប៉ោយប៉ែត"]
     province = "Banteay Meanchey"       # the province (or capital) it lies in
     iso = "KH-1"                        # provinces and the capital only: ISO 3166-2:KH
+    at = [102.56, 13.66]                # optional: longitude, latitude (WGS84), inside
+                                        # Cambodia's box; the map draws the place there
     decisive = true                     # false: generic name ("Senate"); two different
                                         # non-decisive names are needed
     exclude = []
@@ -57,7 +59,10 @@ PROVINCIAL = ("province", "capital")
 PROVINCE_COUNT = 25  # ISO 3166-2:KH: KH-1 ... KH-25
 _ISO = re.compile(r"KH-([1-9][0-9]?)")
 
-_PLACE_FIELDS = {"name", "kind", "aliases", "km", "province", "decisive", "exclude", "iso"}
+_PLACE_FIELDS = {"name", "kind", "aliases", "km", "province", "decisive", "exclude", "iso",
+                 "at"}
+# Cambodia's bounding box, a little widened: a point outside it is a typo (or lat/lon swapped)
+_LON, _LAT = (102.0, 108.0), (10.0, 15.0)
 
 
 def province_codes(places: tuple[Place, ...] | list[Place]) -> dict[str, str]:
@@ -129,6 +134,7 @@ def parse_places(raw: dict) -> tuple[Place, ...]:
                 decisive=f.boolean(where, table, "decisive", True),
                 exclude=exclude,
                 iso=iso,
+                at=_place_at(where, table),
             )
         )
     _check_provinces(file, places)
@@ -147,6 +153,22 @@ def parse_place_cues(raw: dict) -> PlaceCues:
             f.english_keys(where, name, value)
         cues[name] = tuple(v.lower() for v in values)
     return PlaceCues(**cues)
+
+
+def _place_at(where: f.Where, table: dict) -> tuple[float, float] | None:
+    """The optional ``at`` field: [longitude, latitude] inside Cambodia's box."""
+    if "at" not in table:
+        return None
+    value = table["at"]
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        raise where.error("at", f"must be [longitude, latitude], got {value!r}")
+    lon, lat = float(value[0]), float(value[1])
+    if not (_LON[0] <= lon <= _LON[1] and _LAT[0] <= lat <= _LAT[1]):
+        raise where.error("at", f"{value!r} is not in Cambodia ([longitude, latitude], "
+                                f"longitude {_LON[0]:g} to {_LON[1]:g}, latitude "
+                                f"{_LAT[0]:g} to {_LAT[1]:g})")
+    return lon, lat
 
 
 def _place_iso(where: f.Where, table: dict, kind: str) -> str | None:

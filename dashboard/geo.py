@@ -12,6 +12,7 @@ import functools
 import json
 
 from feeds.config import PROJECT_ROOT
+from feeds.lexicon import iso_order
 
 GEO_DIR = PROJECT_ROOT / "data" / "geo"  # shipped with the code, not user data
 SHAPES = GEO_DIR / "cambodia-provinces.geojson"
@@ -33,7 +34,7 @@ def shapes() -> dict:
 def province_names() -> dict[str, str]:
     """ISO code -> English name, KH-1 first."""
     names = {f["properties"]["iso"]: f["properties"]["name"] for f in shapes()["features"]}
-    return dict(sorted(names.items(), key=lambda kv: int(kv[0][3:])))
+    return dict(sorted(names.items(), key=lambda kv: iso_order(kv[0])))
 
 
 @functools.cache

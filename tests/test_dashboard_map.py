@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard import geo
 from dashboard.map_chart import SELECTION, province_map
+from feeds.lexicon import iso_order
 
 STATS = pd.DataFrame(
     [["KH-12", 10, 42.5, "arrests_legal", "Hun Manet"], ["KH-22", 3, 71.0, None, None]],
@@ -30,7 +31,7 @@ def _features(spec: dict) -> dict[str, dict]:
 def test_all_25_provinces_are_drawn_with_their_figures():
     spec = _spec()
     props = _features(spec)
-    assert sorted(props, key=lambda c: int(c[3:])) == list(geo.province_names())
+    assert sorted(props, key=iso_order) == list(geo.province_names())
     assert props["KH-12"] == {"name": "Phnom Penh", "articles": 10, "mean_risk": 42.5,
                               "risk_shown": "42.5", "top_category": "Arrests",
                               "top_actor": "Hun Manet"}

@@ -23,6 +23,7 @@ from dashboard.queries.common import (
     conditions,
     filtered_ids,
 )
+from feeds.lexicon import iso_order
 
 
 def article_count(conn: Connection, f: Filters) -> int:
@@ -102,7 +103,7 @@ def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd
                 "sentiment": r.sentiment,
                 "categories": cats.get(r.id, []),
                 "actors": acts.get(r.id, []),
-                "provinces": sorted(provs.get(r.id, ()), key=lambda c: int(c[3:])),
+                "provinces": sorted(provs.get(r.id, ()), key=iso_order),
                 "language": r.language,
                 "url": r.url or r.link,
             }

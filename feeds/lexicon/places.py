@@ -65,6 +65,11 @@ _PLACE_FIELDS = {"name", "kind", "aliases", "km", "province", "decisive", "exclu
 _LON, _LAT = (102.0, 108.0), (10.0, 15.0)
 
 
+def iso_order(code: str) -> int:
+    """Sort key for ISO 3166-2:KH codes: KH-2 before KH-10, as the standard numbers them."""
+    return int(code[3:])
+
+
 def province_codes(places: tuple[Place, ...] | list[Place]) -> dict[str, str]:
     """Place name -> ISO code of its province; a province maps to its own code.
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from feeds.lexicon import iso_order
+
 
 @dataclass(frozen=True)
 class TermMatch:
@@ -66,5 +68,5 @@ class ArticleScore:
     @property
     def provinces(self) -> list[str]:
         """ISO codes of the provinces the article reports from or about."""
-        return sorted({m.province for m in self.place_mentions if m.counts and m.province},
-                      key=lambda code: int(code[3:]))
+        codes = {m.province for m in self.place_mentions if m.counts and m.province}
+        return sorted(codes, key=iso_order)

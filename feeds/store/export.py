@@ -19,6 +19,7 @@ from typing import IO
 
 from sqlalchemy import Connection, Select, select
 
+from feeds.lexicon import iso_order
 from feeds.store import schema
 
 EXPORT_FIELDS = ["url", "title", "source", "published", "language", "sentiment",
@@ -129,7 +130,7 @@ def _places_by_article(conn: Connection, ids: list[int]) -> dict[int, list[tuple
 
 
 def _province_codes(places: list[tuple[str, str]]) -> list[str]:
-    return sorted({province for _place, province in places}, key=lambda c: int(c[3:]))
+    return sorted({province for _place, province in places}, key=iso_order)
 
 
 def fields(with_text: bool = False) -> list[str]:

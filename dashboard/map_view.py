@@ -47,7 +47,7 @@ def draw(ctx: sidebar.Context, stats, labels: dict[str, str],
         default="mean_risk", format_func=lambda m: map_chart.MEASURES[m],
     ) or "mean_risk"
     spec = present.chart_spec(
-        map_chart.province_map, stats, measure=measure,
+        map_chart.province_map_spec, stats, measure=measure,
         labels=tuple(sorted(labels.items())), selected=ctx.filters.provinces,
         places=place_points(places) if places is not None and not places.empty else None,
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from dashboard import geo
-from dashboard.map_chart import SELECTION, province_map
+from dashboard.map_chart import SELECTION, province_map, province_map_spec
 from feeds.lexicon import iso_order
 
 STATS = pd.DataFrame(
@@ -16,15 +15,14 @@ STATS = pd.DataFrame(
 
 
 def _spec(**options) -> dict:
-    with alt.data_transformers.disable_max_rows():
-        chart = province_map(STATS, labels=(("arrests_legal", "Arrests"),), **options)
-        spec = chart.to_dict()  # validated against the Vega-Lite schema
-    return spec
+    labels = (("arrests_legal", "Arrests"),)
+    province_map(STATS, labels=labels, **options).to_dict()  # valid Vega-Lite
+    return province_map_spec(STATS, labels=labels, **options)
 
 
 def _features(spec: dict) -> dict[str, dict]:
     datas = [spec.get("data")] + [layer.get("data") for layer in spec["layer"]]
-    values = next(d["values"] for d in datas if d and "geometry" in d.get("values", [{}])[0])
+    (values,) = [d["values"] for d in datas if d and "values" in d]
     return {f["id"]: f["properties"] for f in values}
 
 

@@ -352,6 +352,26 @@ def test_alerts_find_the_spike(conn, known, raw):
     assert (alerts["ratio"] >= series.ALERT_MIN_RATIO).all()
 
 
+def test_province_alert_counts_each_article_once(conn, known, raw):
+    from dashboard.queries.common import AP, A
+    from dashboard.queries.overview import _alert_counts
+
+    f = default_filters(known)
+    counts = _alert_counts(conn, f, AP.c.province, A.join(AP, AP.c.article_id == A.c.id),
+                           distinct=True).set_index("key")
+    a, p = raw["articles"], raw["places"]
+    rel = a[a["relevant"].eq(True)].set_index("id")
+    recent_from = END_DAY - timedelta(days=6)
+    base_from = recent_from - timedelta(days=28)
+    pairs = p[p["article_id"].isin(rel.index)][["article_id", "province"]].drop_duplicates()
+    pairs = pairs.assign(day=[rel.loc[i, "published_day"] for i in pairs["article_id"]])
+    pairs = pairs[(pairs["day"] >= base_from) & (pairs["day"] <= END_DAY)]
+    assert set(counts.index) == set(pairs["province"])
+    for iso, group in pairs.groupby("province"):
+        assert counts.loc[iso, "recent"] == (group["day"] >= recent_from).sum()
+        assert counts.loc[iso, "baseline_total"] == (group["day"] < recent_from).sum()
+
+
 # --- actors --------------------------------------------------------------------------------------
 
 

@@ -130,7 +130,7 @@ def _roles(hits, text: str, starts: list[int], first_body: int, prep: _Prepared)
             first = hits[members[0]]
             if first[1] == base and _DATELINE_TAIL.match(text, first[2], stop):
                 roles[members[0]] = "dateline"
-        if not (first_body == 1 and si == 0):  # a list in the title counts
+        if len(members) > 1 and not (first_body == 1 and si == 0):  # a title's list counts
             _mark_lists(hits, members, text, base, roles, prep)
     return roles
 

@@ -15,6 +15,7 @@ server has them loaded already):
 * Overview cold: first run in the process, every Streamlit cache empty; then the
   median of further runs after ``st.cache_data.clear()`` + ``st.cache_resource.clear()``.
 * Overview warm: median of runs in new sessions with the caches filled.
+* Places (/places): the first visit (after the Overview) and warm runs.
 * Articles: the first visit (after the Overview, as a user navigates) and warm runs,
   with and without an article selected (its evidence shown).
 
@@ -48,12 +49,14 @@ for p in (str(ROOT), str(HERE), str(ROOT / "tests")):
         sys.path.insert(0, p)
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cr_bench"
-PAGES = {"overview": "/", "actors": "/actors", "articles": "/articles", "sources": "/sources"}
+PAGES = {"overview": "/", "actors": "/actors", "places": "/places", "articles": "/articles",
+         "sources": "/sources"}
 
 GOALS = {
     "overview_cold": 1.5,
     "overview_warm": 0.3,
     "articles": 1.0,
+    "places": 1.0,
     "peak_rss_mb": 600.0,
     "overview_cold_1m": 4.0,
 }
@@ -382,6 +385,8 @@ FIGURES = [
     ("articles_warm", "Articles warm (median)", "articles", False),
     ("articles_selected_first", "Articles + evidence, first", "articles", False),
     ("articles_selected_warm", "Articles + evidence, warm (median)", "articles", False),
+    ("places_first", "Places first visit (after Overview)", "places", False),
+    ("places_warm", "Places warm (median)", "places", False),
     ("actors_first", "Actors first visit", None, False),
     ("actors_warm", "Actors warm (median)", None, False),
     ("sources_first", "Sources first visit", None, False),
@@ -480,7 +485,9 @@ def main(argv: list[str] | None = None) -> None:
         "--no-browser", action="store_true", help="skip the real-server / Chromium measurements"
     )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--pages", default="overview,actors,articles,sources", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--pages", default="overview,actors,places,articles,sources", help=argparse.SUPPRESS
+    )
     args = ap.parse_args(argv)
 
     if args.worker:

@@ -146,6 +146,25 @@ def overview_data(url: str, version: tuple, f: Filters, categories: tuple[str, .
 
 
 @st.cache_data(**_CACHE)
+def places_data(url: str, version: tuple, f: Filters) -> dict:
+    """Per province and per specific place over the window (the map and /places)."""
+    return run_parallel(
+        url, {"provinces": (queries.province_stats, f), "places": (queries.place_stats, f, 200)}
+    )
+
+
+@st.cache_data(**_CACHE)
+def place_focus(url: str, version: tuple, f: Filters, kind: str, key: str) -> dict:
+    """One province (``kind`` "province", ``key`` its ISO code) or place: its timeline
+    and its newest articles."""
+    daily = queries.province_daily if kind == "province" else queries.place_daily
+    return run_parallel(url, {
+        "daily": (daily, f, key),
+        "articles": (queries.place_articles, f, kind, key, 20),
+    })
+
+
+@st.cache_data(**_CACHE)
 def actors_data(url: str, version: tuple, f: Filters) -> dict:
     return run_parallel(
         url, {"ranking": (queries.top_actors, f, 100), "candidates": (queries.candidates, f, 50)}

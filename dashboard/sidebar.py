@@ -9,13 +9,13 @@ widgets write the URL, never the other way round, so a copied link reproduces a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import data
+from dashboard import data, geo
 from dashboard.evidence import escape_markdown
 from dashboard.filters import (
     FILTER_KEYS,
@@ -33,11 +33,12 @@ _CTX = "_dash_ctx"
 _APPLIED = "_dash_applied_params"
 _FILTERS = "_dash_filters"
 
-W_DATES, W_SOURCES, W_CATS, W_ACTORS, W_LANG, W_Q = (
+W_DATES, W_SOURCES, W_CATS, W_ACTORS, W_PROVINCES, W_LANG, W_Q = (
     "f_dates",
     "f_sources",
     "f_categories",
     "f_actors",
+    "f_provinces",
     "f_lang",
     "f_q",
 )
@@ -60,7 +61,11 @@ class Context:
         return category_label(category, self.labels)
 
     def describe(self) -> str:
-        return describe(self.filters, {k: self.label(k) for k in self.known.categories})
+        return describe(
+            self.filters,
+            {k: self.label(k) for k in self.known.categories},
+            geo.province_names(),
+        )
 
     def caption(self) -> str:
         """Escaped one-line description of the current filters."""
@@ -177,19 +182,12 @@ def prepare() -> Context | None:
 
     labels = data.category_labels()
     base = data.basics(url, version, tuple(sorted(labels)))
-    known = base["known"]
+    known = replace(base["known"], provinces=frozenset(geo.province_names()))
     params = current_params()
     filters, notices = parse_params(params, known)
     languages = list(data.window_languages(url, version, filters)["language"])
     if filters.lang and filters.lang not in languages:
-        known_l = KnownValues(
-            known.sources,
-            known.categories,
-            known.actors,
-            frozenset(languages),
-            known.min_day,
-            known.max_day,
-        )
+        known_l = replace(known, languages=frozenset(languages))
         filters, notices = parse_params(params, known_l)
     if notices:  # drop what was ignored from the address bar too
         set_params(to_params(filters))
@@ -223,6 +221,7 @@ def _sync_widgets(ctx: Context) -> None:
     st.session_state[W_SOURCES] = list(f.sources)
     st.session_state[W_CATS] = list(f.categories)
     st.session_state[W_ACTORS] = list(f.actors)
+    st.session_state[W_PROVINCES] = list(f.provinces)
     st.session_state[W_LANG] = f.lang or ANY_LANGUAGE
     st.session_state[W_Q] = f.q or ""
 
@@ -242,6 +241,7 @@ def _on_filter_change() -> None:
     changes["sources"] = st.session_state.get(W_SOURCES) or ()
     changes["categories"] = st.session_state.get(W_CATS) or ()
     changes["actors"] = st.session_state.get(W_ACTORS) or ()
+    changes["provinces"] = st.session_state.get(W_PROVINCES) or ()
     changes["lang"] = st.session_state.get(W_LANG) or None
     changes["q"] = clean_query(st.session_state.get(W_Q))
     set_params(to_params(f.with_(**changes)))
@@ -297,6 +297,18 @@ def render_sidebar(ctx: Context) -> None:
         on_change=_on_filter_change,
         placeholder="All actors",
         help="Articles that mention any of the chosen actors.",
+    )
+    names = geo.province_names()
+    sb.multiselect(
+        "Provinces",
+        list(names),
+        key=W_PROVINCES,
+        format_func=lambda code: names.get(code, code),
+        on_change=_on_filter_change,
+        placeholder="All provinces",
+        help="Articles that report from or about any of the chosen provinces (a dateline "
+        "or a place in the text; not a publisher's address or a passing list). Clicking "
+        "a province on the Overview's map sets this too.",
     )
     langs = [ANY_LANGUAGE] + sorted(set(ctx.languages) | ({f.lang} if f.lang else set()))
     sb.selectbox(

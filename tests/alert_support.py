@@ -70,18 +70,11 @@ def baseline_and_surge(conn, now: datetime = NOW, category: str = "arrests_legal
                     categories=[category], actors=["Hun Manet"], risk=70 + i)
 
 
-def place_table(engine, monkeypatch):
-    """An ``article_places`` table as the place matching adds it, created in the database
-    and put into ``feeds.store.schema`` for this test (the hook readers look for)."""
-    from sqlalchemy import Column, Integer, MetaData, String, Table
-
-    places = Table("article_places", MetaData(),
-                   Column("article_id", Integer, primary_key=True),
-                   Column("place", String(200), primary_key=True),
-                   Column("province", String(8), nullable=False))
-    places.create(engine)
-    monkeypatch.setattr(schema, "article_places", places, raising=False)
-    return places
+def place_rows(pairs, province: str) -> list[dict]:
+    """``article_places`` rows, as the place matching writes them, for (article, place)
+    pairs all in ``province``."""
+    return [{"article_id": a, "place": p, "kind": "town", "province": province, "mentions": 1}
+            for a, p in pairs]
 
 
 class Webhook:

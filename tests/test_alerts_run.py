@@ -302,19 +302,18 @@ def test_watch_terms_are_text_not_patterns(engine):
     assert report.fired[0].link.endswith("&q=0%25")
 
 
-def test_province_surge_through_the_place_data_hook(engine, monkeypatch):
-    """With an article_places table (as the place matching adds), provinces surge like
-    categories, each article counted once per province however many places it names."""
-    from alert_support import place_table
+def test_province_surge_through_the_place_data_hook(engine):
+    """With place data in article_places, provinces surge like categories, each article
+    counted once per province however many places it names."""
+    from alert_support import place_rows
     from sqlalchemy import insert
 
-    places = place_table(engine, monkeypatch)
+    places = schema.article_places
     with engine.begin() as conn:
         ids = [add_article(conn, title=f"Flood in Kampot {i}", risk=50,
                            published=NOW - timedelta(hours=1 + i)) for i in range(4)]
         old = add_article(conn, title="Kampot pepper fair", published=NOW - timedelta(days=9))
-        rows = [{"article_id": a, "place": p, "province": "KH-7"}
-                for a in [*ids, old] for p in ("Kampot", "Bokor")]
+        rows = place_rows([(a, p) for a in [*ids, old] for p in ("Kampot", "Bokor")], "KH-7")
         conn.execute(insert(places), rows)
     rule = {"name": "prov", "kind": "surge", "by": "province", "min_count": 3,
             "destinations": ["x"]}

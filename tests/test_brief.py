@@ -52,7 +52,8 @@ def test_figures_and_summary(engine):
     assert cats.loc["security_military", "label"] == "Security & military"
     assert fig.stories[0]["title"].startswith("<script>")
     assert [g["feed"] for g in fig.gaps] == ["Dead Feed"]
-    assert fig.places is None  # no place data yet: the brief says so
+    assert fig.places is not None and fig.places.empty  # no place rows yet: the brief says so
+    assert "No place data in this database yet." in brief.html()
     assert brief.summary.startswith("From 28 Jul to 03 Aug 2025 the monitor stored 6 relevant "
                                     "articles, up 200% on the period before (2).")
     assert "The largest rise was in Security & military (5 articles, +5)." in brief.summary
@@ -132,17 +133,17 @@ def test_week_boundaries_follow_iso_weeks():
     assert WEEK[1] - WEEK[0] == timedelta(days=6)
 
 
-def test_provinces_appear_when_place_data_exists(engine, monkeypatch, tmp_path):
-    from alert_support import place_table
+def test_provinces_appear_when_place_data_exists(engine, tmp_path):
+    from alert_support import place_rows
     from sqlalchemy import insert, select
 
     from feeds.store import schema
 
-    places = place_table(engine, monkeypatch)
     with engine.begin() as conn:
         ids = conn.execute(select(schema.articles.c.id)).scalars().all()
-        conn.execute(insert(places), [{"article_id": a, "place": p, "province": "KH-19"}
-                                      for a in ids for p in ("Stung Treng", "Siem Pang")])
+        conn.execute(insert(schema.article_places),
+                     place_rows([(a, p) for a in ids for p in ("Stung Treng", "Siem Pang")],
+                                "KH-19"))
     brief = build(engine, *WEEK)
     prov = brief.figures.places.set_index("key")
     assert prov.loc["KH-19", "now"] == 6 and prov.loc["KH-19", "before"] == 2

@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, present, queries, sidebar
+from dashboard import charts, data, geo, present, queries, sidebar
 from dashboard.evidence import (
     build_evidence,
     escape_markdown,
@@ -66,6 +66,7 @@ if table.empty:
         icon=":material/search_off:",
     )
 else:
+    names = geo.province_names()
     view = pd.DataFrame(
         {
             "published": table["published"],
@@ -76,6 +77,7 @@ else:
             "sentiment": table["sentiment"],
             "categories": [[ctx.label(c) for c in cats] for cats in table["categories"]],
             "actors": table["actors"],
+            "provinces": [[names.get(c, c) for c in codes] for codes in table["provinces"]],
             "language": table["language"],
         }
     )
@@ -109,6 +111,9 @@ else:
             "sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
             "categories": st.column_config.ListColumn("Risk categories"),
             "actors": st.column_config.ListColumn("Actors"),
+            "provinces": st.column_config.ListColumn(
+                "Provinces", help="Where the article reports from or about"
+            ),
             "language": st.column_config.TextColumn("Lang", width="small"),
         },
     )
@@ -187,6 +192,7 @@ evidence, unplaced = build_evidence(
     detail["text"],
     detail["terms"],
     detail["mentions"],
+    places=detail["places"],
     sentences=sentences,
     sentence_sentiment=data.sentence_sentiment_fn(detail.get("language")),
 )
@@ -219,6 +225,8 @@ for item in evidence:
                         if h.weight is not None
                         else f"{ctx.label(h.label)}: {h.detail or h.text}"
                     )
+                elif h.kind == "place":
+                    found.append(f"place {h.label} ({h.detail})")
                 else:
                     found.append(f"actor {h.label}")
             st.caption(escape_markdown("; ".join(found)))

@@ -15,7 +15,8 @@ know nothing about Streamlit; the page scripts call them through the cached wrap
 ``dashboard.data``. Shaping that needs no database (KPIs, rolling series, weekly
 roll-ups, alert tables) lives in ``dashboard.series``.
 
-One module per page (``overview``, ``actors``, ``articles``, ``sources``, ``alerts``), plus
+One module per page (``overview``, ``actors``, ``places``, ``articles``, ``sources``,
+``alerts``), plus
 ``state`` (what every page checks first) and ``common`` (tables, thresholds, the
 filters as SQL). This package is their public face: import from here.
 """
@@ -50,6 +51,15 @@ from dashboard.queries.overview import (
     alerts,
     category_daily,
     daily_stats,
+)
+from dashboard.queries.places import (
+    PLACE_COLUMNS,
+    PROVINCE_COLUMNS,
+    place_articles,
+    place_daily,
+    place_stats,
+    province_daily,
+    province_stats,
 )
 from dashboard.queries.sources import (
     FEED_COLUMNS,
@@ -97,6 +107,13 @@ __all__ = [
     "article_list",
     "article_detail",
     "export_csv",
+    "PROVINCE_COLUMNS",
+    "PLACE_COLUMNS",
+    "province_stats",
+    "place_stats",
+    "province_daily",
+    "place_daily",
+    "place_articles",
     "FEED_COLUMNS",
     "feed_stats",
     "feed_health",

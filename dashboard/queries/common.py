@@ -2,7 +2,8 @@
 
 Only relevant articles are shown; every window filter goes through the
 ``(relevant, published_day)`` index; category and actor filters are correlated
-``EXISTS`` probes on the score tables' primary keys; source filters go through
+``EXISTS`` probes on the score tables' primary keys (a province filter probes
+``article_places``); source filters go through
 ``feed_id``.
 """
 
@@ -24,6 +25,8 @@ AA = schema.article_actors
 TM = schema.term_matches
 AM = schema.actor_mentions
 UN = schema.unlisted_names
+AP = schema.article_places
+PM = schema.place_mentions
 RR = schema.refresh_runs
 
 
@@ -61,6 +64,11 @@ def conditions(
         fa = AA.alias("filter_actor")
         conds.append(
             exists().where(fa.c.article_id == A.c.id, fa.c.actor.in_(f.actors)).correlate(A)
+        )
+    if f.provinces:
+        fp = AP.alias("filter_province")
+        conds.append(
+            exists().where(fp.c.article_id == A.c.id, fp.c.province.in_(f.provinces)).correlate(A)
         )
     if f.lang:
         conds.append(A.c.language == f.lang)

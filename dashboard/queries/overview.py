@@ -76,7 +76,11 @@ def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
 
 
 def _alert_counts(conn: Connection, f: Filters, by: str) -> pd.DataFrame:
-    """The surge counts of ``feeds.alerts.surge`` over whole days of the filtered view."""
+    """The surge counts of ``feeds.alerts.surge`` over whole days of the filtered view.
+
+    ``by`` is a dimension of ``feeds.store.dimensions``; a province counts each article
+    once, however many of its places lie in it.
+    """
     recent_from = f.end - timedelta(days=ALERT_RECENT_DAYS - 1)
     return surge_counts(conn, by, recent_from=recent_from, end=f.end,
                         baseline_from=recent_from - timedelta(days=7 * ALERT_BASELINE_WEEKS),
@@ -84,10 +88,14 @@ def _alert_counts(conn: Connection, f: Filters, by: str) -> pd.DataFrame:
 
 
 def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
-    """Category and actor alerts for the last week of the window (see ``alert_table``)."""
+    """Category, actor and province alerts for the last week of the window (see
+    ``alert_table``): a surge of articles about one province counts like one of a
+    category."""
     cats = _alert_counts(conn, f, "category")
     acts = _alert_counts(conn, f, "actor")
-    parts = [alert_table(cats, "category"), alert_table(acts, "actor")]
+    provs = _alert_counts(conn, f, "province")
+    parts = [alert_table(cats, "category"), alert_table(acts, "actor"),
+             alert_table(provs, "province")]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["kind", "key", "recent", "baseline", "ratio"])

@@ -40,7 +40,7 @@ class Figures:
     daily: pd.DataFrame  # day, articles, mean_risk (context weeks + period)
     categories: pd.DataFrame  # category, label, now, before, change
     actors: pd.DataFrame  # actor, now, before, change (rising first)
-    places: pd.DataFrame | None  # place, now, before, change; None without place data
+    places: pd.DataFrame | None  # place, now, before, change; None/empty without place data
     stories: list[dict] = field(default_factory=list)
     gaps: list[dict] = field(default_factory=list)  # feed, why
 

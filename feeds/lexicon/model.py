@@ -88,6 +88,16 @@ class Place:
     province: str | None = None
     decisive: bool = True
     exclude: tuple[str, ...] = ()
+    iso: str | None = None  # provinces and the capital: their ISO 3166-2:KH code
+    at: tuple[float, float] | None = None  # (longitude, latitude): a point on the map
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """Words that say a place mention is not what an article is about (``[mentions]``)."""
+
+    address: tuple[str, ...] = ()  # with a digit in the sentence: a postal address line
+    lists: tuple[str, ...] = ()  # just before two or more places: a passing list
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,6 +111,7 @@ class Lexicons:
     honorifics: tuple[str, ...] = ()
     km_honorifics: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    place_cues: PlaceCues = PlaceCues()
     version: str = ""
     directory: Path | None = None
 

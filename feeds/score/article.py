@@ -16,6 +16,7 @@ from operator import add
 
 from feeds.lexicon import Lexicons
 from feeds.score import actors as _actors
+from feeds.score import places as _places
 from feeds.score import relevance as _relevance
 from feeds.score import terms as _terms
 from feeds.score.language import detect_language
@@ -149,6 +150,7 @@ def score_article(
     last_full = resolver.last_full
     low = toks.low
     terms, actors, places = comp.terms, comp.actors, comp.places
+    place_hits: list[tuple[int, int, int, int, bool]] = []  # judged by feeds.score.places
     for si in sorted(found):
         # Most sentences hold at most one term, one actor and one place and no exclusion:
         # those are handled here; anything else goes to the kind's resolver.
@@ -218,6 +220,7 @@ def score_article(
                 place = places[ref]
                 add_evidence(joined[start:end].lower(), place.name, place.decisive and not acronym)
                 known.append((start, end))
+                place_hits.append((si, start, end, ref, acronym))
 
     if always_relevant:
         relevant, relevance_terms = True, [_relevance.ALWAYS]
@@ -227,6 +230,7 @@ def score_article(
     summary = summarise(compounds) if compounds else None
     sentiment = summary[0] if summary else None
     points = category_points(term_matches)
+    has_title = bool(title.strip()) and bool(collapse(normalise(title)))
     return ArticleScore(
         relevant=relevant,
         relevance_terms=relevance_terms,
@@ -247,6 +251,9 @@ def score_article(
             comp.known_names,
             comp.name_strip,
             toks.written_somewhere,
-            has_title=bool(title.strip()) and bool(collapse(normalise(title))),
+            has_title=has_title,
+        ),
+        place_mentions=_places.place_mentions(
+            place_hits, joined, starts, 1 if has_title else 0, lexicons
         ),
     )

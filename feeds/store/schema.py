@@ -24,10 +24,14 @@ article_categories  per article and risk category: matches and the category's po
 actor_mentions   every sentence that mentions an actor, with that sentence's sentiment.
 article_actors   per article and actor: mention count and mean sentence sentiment.
 unlisted_names   capitalised names not in the actor file, per article (candidates).
+place_mentions   every gazetteer place named: kind, province, role, sentence, offsets.
+article_places   per article, the places that put it on the map (counting mentions):
+                 place, kind, province (ISO 3166-2:KH) and mention count. An article's
+                 provinces are the distinct ``province`` values of its rows here.
 
-Offsets in ``term_matches`` and ``actor_mentions`` are character offsets within the
-sentence ``sentence_index`` of ``feeds.score.sentences(title, text)``, which the dashboard
-calls to re-split an article and highlight its evidence.
+Offsets in ``term_matches``, ``actor_mentions`` and ``place_mentions`` are character
+offsets within the sentence ``sentence_index`` of ``feeds.score.sentences(title, text)``,
+which the dashboard calls to re-split an article and highlight its evidence.
 """
 
 from __future__ import annotations
@@ -198,8 +202,39 @@ unlisted_names = Table(
 )
 Index("ix_unlisted_names_name", unlisted_names.c.name)
 
+place_mentions = Table(
+    "place_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("place", String(200), nullable=False),  # canonical name from places.toml
+    Column("kind", String(40), nullable=False),
+    Column("province", String(8)),  # ISO 3166-2:KH code; NULL: the place has none
+    Column("matched", Text, nullable=False),  # the text as it appeared
+    Column("sentence_index", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("role", String(12), nullable=False),  # dateline place list address support
+    Column("counts", Boolean, nullable=False),  # puts the article in ``province``
+)
+Index("ix_place_mentions_article", place_mentions.c.article_id)
+
+article_places = Table(
+    "article_places",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("place", String(200), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("province", String(8), nullable=False),
+    Column("mentions", Integer, nullable=False),  # its counting mentions in the article
+)
+Index("ix_article_places_province", article_places.c.province, article_places.c.article_id)
+Index("ix_article_places_place", article_places.c.place, article_places.c.article_id)
+
 SCORE_TABLES = (term_matches, article_categories, actor_mentions, article_actors,
-                unlisted_names)
+                unlisted_names, place_mentions, article_places)
 
 # --- alerts (feeds/alerts; migration 0006) -------------------------------------------------
 # alert_events      one row per alert that fired: what, why (evidence JSON) and the link.

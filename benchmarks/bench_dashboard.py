@@ -15,6 +15,7 @@ server has them loaded already):
 * Overview cold: first run in the process, every Streamlit cache empty; then the
   median of further runs after ``st.cache_data.clear()`` + ``st.cache_resource.clear()``.
 * Overview warm: median of runs in new sessions with the caches filled.
+* Places (/places): the first visit (after the Overview) and warm runs.
 * Articles: the first visit (after the Overview, as a user navigates) and warm runs,
   with and without an article selected (its evidence shown), and with a text search
   (``q``; caches cleared first): a common phrase in the default window, and an
@@ -58,7 +59,8 @@ from gen.reuse import (  # noqa: E402
 )
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/cr_bench"
-PAGES = {"overview": "/", "actors": "/actors", "articles": "/articles", "sources": "/sources"}
+PAGES = {"overview": "/", "actors": "/actors", "places": "/places", "articles": "/articles",
+         "sources": "/sources"}
 
 # Text searches on the Articles page: (key, label for the page check, query parameters).
 SEARCHES = [
@@ -71,6 +73,7 @@ GOALS = {
     "overview_cold": 1.5,
     "overview_warm": 0.3,
     "articles": 1.0,
+    "places": 1.0,
     "peak_rss_mb": 600.0,
     "overview_cold_1m": 4.0,
 }
@@ -305,6 +308,8 @@ FIGURES = [
     ("articles_q_none_warm", "Articles, q=Élection nationale, warm", "articles", False),
     ("articles_q_all_cold", "Articles, q=Élection, whole range, cold", "articles", False),
     ("articles_q_all_warm", "Articles, q=Élection, whole range, warm", "articles", False),
+    ("places_first", "Places first visit (after Overview)", "places", False),
+    ("places_warm", "Places warm (median)", "places", False),
     ("actors_first", "Actors first visit", None, False),
     ("actors_warm", "Actors warm (median)", None, False),
     ("sources_first", "Sources first visit", None, False),
@@ -403,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
         "--no-browser", action="store_true", help="skip the real-server / Chromium measurements"
     )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--pages", default="overview,actors,articles,sources",
+    ap.add_argument("--pages", default="overview,actors,places,articles,sources",
                     help="pages to time, comma-separated (the Overview always runs first)")
     args = ap.parse_args(argv)
 

@@ -10,7 +10,10 @@
    cost of everything else is printed too.
    Language identification (py3langid on the lead) is timed alone as well, and its
    share of scoring time printed. Target: it adds at most 15%.
-2. Phrase-matching cost (terms, actors, places; no VADER) with the real lexicons and
+3. Place extraction's share of scoring: ``score_article`` against the same with the
+   judging of place mentions (``feeds.score.places``) switched off, in the same rounds.
+   Target: <= 10%.
+4. Phrase-matching cost (terms, actors, places; no VADER) with the real lexicons and
    with a synthetic lexicon holding ten times as many terms and actors. Target: <= 1.2x.
 
 The corpus is generated from templates filled with real lexicon terms, actors and
@@ -42,6 +45,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: E4
 
 from feeds.lexicon import Lexicons, load_lexicons  # noqa: E402
 from feeds.score import actors as actors_mod  # noqa: E402
+from feeds.score import article as score_pass  # noqa: E402
 from feeds.score import compiled, score_article, sentences  # noqa: E402
 from feeds.score import relevance as relevance_mod  # noqa: E402
 from feeds.score import terms as terms_mod  # noqa: E402
@@ -284,6 +288,19 @@ def main() -> None:
         args.repeat, bare_vader, scoring, quick_vader, language_id
     )
 
+    judge = score_pass._places.place_mentions
+
+    def scoring_without_places() -> None:
+        score_pass._places.place_mentions = lambda *args: []
+        try:
+            scoring()
+        finally:
+            score_pass._places.place_mentions = judge
+
+    (t_with, t_without), (_, without_ratio) = interleaved(
+        args.repeat, scoring, scoring_without_places
+    )
+
     big, n_terms, n_actors = tenfold_lexicons(lex)
     match_only(big, split)  # warm
     (t_match, t_match_big), (_, match_ratio) = interleaved(
@@ -321,6 +338,14 @@ def main() -> None:
             "language identification (inside scoring)",
             f"{t_lang / len(articles) * 1e6:8.1f} us/article = "
             f"{t_lang / (t_score - t_lang) * 100:.1f}% added to scoring   (target <= 15%)",
+        ),
+        (
+            "place extraction, share of scoring (best)",
+            f"{(t_with - t_without) / t_without * 100:8.1f} %   (target <= 10)",
+        ),
+        (
+            "place extraction (median pair)",
+            f"{(1 / without_ratio - 1) * 100:8.1f} %   (target <= 10)",
         ),
         (
             "matching, real lexicons",

@@ -10,7 +10,7 @@ lexicons, the filters resolved from the URL and the sidebar: ``dashboard.sidebar
 once. Only then does the page script run. The pages live in ``app_pages/``, a folder
 Streamlit does not discover by itself, so no page ever runs without this script.
 
-Pages: ``/`` Overview, ``/actors``, ``/articles``, ``/sources``.
+Pages: ``/`` Overview, ``/actors``, ``/places``, ``/articles``, ``/sources``, ``/alerts``.
 """
 
 from __future__ import annotations
@@ -35,11 +35,15 @@ if not signin.auth_gate():
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page("app_pages/actors.py", title="Actors", icon=":material/groups:", url_path="actors"),
+    st.Page("app_pages/places.py", title="Places", icon=":material/map:", url_path="places"),
     st.Page(
         "app_pages/articles.py", title="Articles", icon=":material/article:", url_path="articles"
     ),
     st.Page(
         "app_pages/sources.py", title="Sources", icon=":material/rss_feed:", url_path="sources"
+    ),
+    st.Page(
+        "app_pages/alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"
     ),
 ]
 page = st.navigation(PAGES, position="hidden")

@@ -258,6 +258,13 @@ def actor_timeline_chart(
     if "mentions" in data.columns:
         tooltip.append(alt.Tooltip("mentions:Q", title="Mentions"))
     tooltip.append(alt.Tooltip("sentiment:Q", title="Mean sentence sentiment", format=".2f"))
+    color = alt.Color("sentiment:Q", title="Sentiment", scale=_sentiment_scale())
+    return _period_bars(data, granularity, x_domain, color, tooltip)
+
+
+def _period_bars(data: pd.DataFrame, granularity: str, x_domain: XDomain, color: alt.Color,
+                 tooltip: list) -> alt.Chart:
+    """Articles per period as bars spanning their period, coloured by ``color``."""
     return (
         alt.Chart(data)
         .mark_bar(orient="vertical", stroke="#6b7280", strokeWidth=0.5)
@@ -265,11 +272,27 @@ def actor_timeline_chart(
             x=_day_axis(granularity, x_domain, bands=True),
             x2="day_end:T",
             y=alt.Y("articles:Q", title="Articles", axis=COUNT_AXIS),
-            color=alt.Color("sentiment:Q", title="Sentiment", scale=_sentiment_scale()),
+            color=color,
             tooltip=tooltip,
         )
         .properties(height=200)
     )
+
+
+def place_timeline_chart(
+    df: pd.DataFrame, *, granularity: str = "daily", x_domain: XDomain = None
+) -> alt.Chart:
+    """One province or place over time: articles about it per period as bars, coloured
+    by their mean risk. ``df`` columns: day, articles, mean_risk."""
+    data = _with_period_end(df[["day", "articles", "mean_risk"]], granularity)
+    color = alt.Color("mean_risk:Q", title="Mean risk",
+                      scale=alt.Scale(scheme="orangered", domain=RISK_DOMAIN))
+    tooltip = [
+        _day_tooltip(granularity),
+        alt.Tooltip("articles:Q", title="Articles"),
+        alt.Tooltip("mean_risk:Q", title="Mean risk", format=".1f"),
+    ]
+    return _period_bars(data, granularity, x_domain, color, tooltip)
 
 
 DIAGONAL_COLOUR = "#e5e7eb"  # an actor with itself: no count, a plain grey cell

@@ -147,6 +147,25 @@ def overview_data(url: str, version: tuple, f: Filters, categories: tuple[str, .
 
 
 @st.cache_data(**_CACHE)
+def places_data(url: str, version: tuple, f: Filters) -> dict:
+    """Per province and per specific place over the window (the map and /places)."""
+    return run_parallel(
+        url, {"provinces": (queries.province_stats, f), "places": (queries.place_stats, f, 200)}
+    )
+
+
+@st.cache_data(**_CACHE)
+def place_focus(url: str, version: tuple, f: Filters, kind: str, key: str) -> dict:
+    """One province (``kind`` "province", ``key`` its ISO code) or place: its timeline
+    and its newest articles."""
+    daily = queries.province_daily if kind == "province" else queries.place_daily
+    return run_parallel(url, {
+        "daily": (daily, f, key),
+        "articles": (queries.place_articles, f, kind, key, 20),
+    })
+
+
+@st.cache_data(**_CACHE)
 def actors_data(url: str, version: tuple, f: Filters) -> dict:
     return run_parallel(
         url, {"ranking": (queries.top_actors, f, 100), "candidates": (queries.candidates, f, 50)}
@@ -187,6 +206,48 @@ def sources_data(url: str, version: tuple, f: Filters, runs: int) -> dict:
         },
     )
     return {**out.pop("page"), **out}
+
+
+@st.cache_data(**_CACHE)
+def alerts_data(url: str, version: tuple, f: Filters, rules: tuple, kinds: tuple,
+                state: str | None) -> dict:
+    return run_parallel(url, {"table": (queries.fired_alerts, f, rules, kinds, state),
+                              "choices": (queries.alert_choices,)})
+
+
+@st.cache_data(**_CACHE)
+def alert_detail(url: str, version: tuple, event_id: int) -> dict | None:
+    return _run(url, queries.alert_detail, event_id)
+
+
+def alert_rules():
+    """The rule file the CLI would load (--alerts default / CAMBODIA_RISK_ALERTS):
+    (rules or None, the error message or None)."""
+    import os
+
+    from feeds.alerts.rules import AlertRulesError, load_rules
+
+    path = os.environ.get(config.ENV_ALERTS) or str(config.DEFAULT_ALERTS)
+    try:
+        return load_rules(path), None
+    except AlertRulesError as exc:
+        return None, str(exc)
+
+
+def brief_builder(url: str, f: Filters):
+    """A callable that writes the brief for these filters when clicked: one HTML file."""
+    eng = engine(url)
+
+    def build() -> bytes:
+        import os
+
+        from feeds.brief import build as build_brief
+
+        brief = build_brief(eng, f.start, f.end, where=queries.conditions(f, dates=False),
+                            lexicon_dir=lexicon_dir())
+        return brief.html(os.environ.get(config.ENV_PUBLIC_URL)).encode("utf-8")
+
+    return build
 
 
 # --- the lexicons -----------------------------------------------------------------------------

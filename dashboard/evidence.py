@@ -9,7 +9,7 @@ literal characters the feed sent. Highlights are then added around escaped text 
 Streamlit's own syntax (``:red-background[...]``, ``**...**``), the only unescaped
 Markdown in the output.
 
-Offsets in ``term_matches`` / ``actor_mentions`` are within
+Offsets in ``term_matches`` / ``actor_mentions`` / ``place_mentions`` are within
 ``feeds.score.sentences(title, text)[sentence_index]``. Each is checked against the
 text it claims to cover; a stale offset (text re-split differently since scoring) is
 re-found by searching the sentence, and otherwise reported as unplaced rather than
@@ -42,6 +42,7 @@ _INVISIBLE = re.compile(f"[\u200b\u2060\ufeff{BIDI_CONTROLS}]")
 
 TERM_STYLE = ("red-background", False)
 ACTOR_STYLE = ("blue-background", True)
+PLACE_STYLE = ("green-background", False)
 BOTH_STYLE = ("violet-background", True)
 
 
@@ -144,10 +145,10 @@ class Highlight:
     sentence_index: int
     start: int
     end: int
-    kind: str  # "term" or "actor"
-    label: str  # category key, or canonical actor name
+    kind: str  # "term", "actor" or "place"
+    label: str  # category key, canonical actor name, or canonical place name
     text: str  # the text as it appeared (matched / alias)
-    detail: str = ""  # canonical term, for terms
+    detail: str = ""  # canonical term, for terms; "KH-n, role" for places
     weight: float | None = None
     sentiment: float | None = None
     rule: str = ""  # the context rule that decided, for terms ("" = the plain term)
@@ -206,10 +207,11 @@ def _wrap(segment: str, style: tuple[str, bool]) -> str:
 
 
 def highlight_markdown(sentence: str, highlights: Iterable[Highlight]) -> str:
-    """The sentence as escaped Markdown with terms and actors highlighted.
+    """The sentence as escaped Markdown with terms, actors and places highlighted.
 
-    Terms get a red background, actors a blue one in bold, text that is both a violet
-    one. Overlapping highlights are split at every boundary so markers never nest.
+    Terms get a red background, actors a blue one in bold, places a green one, text that
+    is more than one of these a violet one in bold. Overlapping highlights are split at
+    every boundary so markers never nest.
     """
     spans = [h for h in highlights if 0 <= h.start < h.end <= len(sentence)]
     # Whitespace collapses on escaping, so work on the original and escape per segment.
@@ -231,6 +233,8 @@ def highlight_markdown(sentence: str, highlights: Iterable[Highlight]) -> str:
             out.append(_wrap(segment, TERM_STYLE))
         elif kinds == {"actor"}:
             out.append(_wrap(segment, ACTOR_STYLE))
+        elif kinds == {"place"}:
+            out.append(_wrap(segment, PLACE_STYLE))
         else:
             out.append(_wrap(segment, BOTH_STYLE))
     return _WS.sub(" ", "".join(out)).strip()
@@ -250,6 +254,7 @@ def build_evidence(
     terms=None,
     mentions=None,
     *,
+    places=None,
     sentences: list[str] | None = None,
     sentence_sentiment: Callable[[str], float | None] | None = None,
 ) -> tuple[list[SentenceEvidence], list[Highlight]]:
@@ -259,6 +264,7 @@ def build_evidence(
     ``terms``: rows with category, term, matched, weight, sentence_index, start, end,
     and optionally the context ``rule`` that decided (see ``term_note``).
     ``mentions``: rows with actor, alias, sentence_index, start, end, sentiment.
+    ``places``: rows with place, matched, province, role, sentence_index, start, end.
     (DataFrames or iterables of mappings.) ``sentences`` defaults to the scorer's split.
     A sentence's sentiment is the stored one from an actor mention in it when there is
     one, else ``sentence_sentiment(sentence)`` when given.
@@ -297,6 +303,20 @@ def build_evidence(
         )
         if sentiment is not None:
             stored_sentiment.setdefault(index, sentiment)
+    for r in _rows(places):
+        province = r.get("province")
+        where = province if isinstance(province, str) and province else "no province"
+        wanted.append(
+            Highlight(
+                int(r["sentence_index"]),
+                int(r["start"]),
+                int(r["end"]),
+                "place",
+                str(r["place"]),
+                str(r.get("matched") or ""),
+                f"{where}, {r.get('role') or 'place'}",
+            )
+        )
 
     placed: dict[int, list[Highlight]] = {}
     unplaced: list[Highlight] = []
@@ -361,7 +381,10 @@ def _num(value) -> float | None:
 
 def legend_markdown() -> str:
     """A one-line key to the highlight colours (no feed content)."""
-    return ":red-background[risk term] · :blue-background[**actor**] · :violet-background[**both**]"
+    return (
+        ":red-background[risk term] · :blue-background[**actor**] · "
+        ":green-background[place] · :violet-background[**more than one**]"
+    )
 
 
 def plain_summary(text: str, limit: int = 300) -> str:

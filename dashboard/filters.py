@@ -8,16 +8,18 @@ Every filter lives in the query string so a copied link reproduces the view:
 ``source`` a feed name; repeat the key for several (any of them matches).
 ``category`` a risk category key such as ``security_military``; repeatable (any).
 ``actor``  a canonical actor name; repeatable (any).
+``province`` an ISO 3166-2:KH code such as ``KH-12`` (Phnom Penh); repeatable (any):
+           articles that report from or about that province (``article_places``).
 ``lang``   a language code such as ``en`` or ``km``.
 ``q``      text that the title or text must contain (case-insensitive in any script).
 =========  ===========================================================================
 
 Different keys combine with AND. A value that cannot be used (a malformed or impossible
-date, ``start`` after ``end``, a source, category, actor or language the database does
-not know) is dropped and reported in a notice; parsing never raises. Dates are kept
-between ``FIRST_DAY`` (1990-01-01) and tomorrow: a date outside is moved to the nearer
-end, with a notice, so no page computes a window beyond what dates can hold
-(``start=0001-01-01`` would put the previous window before year 1).
+date, ``start`` after ``end``, a source, category, actor, province or language the
+database or the gazetteer does not know) is dropped and reported in a notice; parsing
+never raises. Dates are kept between ``FIRST_DAY`` (1990-01-01) and tomorrow: a date
+outside is moved to the nearer end, with a notice, so no page computes a window beyond
+what dates can hold (``start=0001-01-01`` would put the previous window before year 1).
 
 Pure functions only: no Streamlit, no database.
 """
@@ -36,7 +38,7 @@ MAX_VALUES = 50  # repeated values kept per key; the rest are ignored
 MAX_QUERY_CHARS = 200
 MAX_SHOWN_CHARS = 60  # of a rejected value, inside a notice
 
-FILTER_KEYS = ("start", "end", "source", "category", "actor", "lang", "q")
+FILTER_KEYS = ("start", "end", "source", "category", "actor", "province", "lang", "q")
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -56,6 +58,7 @@ class KnownValues:
     languages: frozenset[str] | None = None
     min_day: date | None = None
     max_day: date | None = None  # newest relevant article's day; anchors the default
+    provinces: frozenset[str] = frozenset()  # ISO codes, KH-1 ... KH-25
 
     @classmethod
     def of(
@@ -67,6 +70,7 @@ class KnownValues:
         languages: Iterable[str] | None = None,
         min_day: date | None = None,
         max_day: date | None = None,
+        provinces: Iterable[str] = (),
     ) -> KnownValues:
         return cls(
             frozenset(sources),
@@ -75,6 +79,7 @@ class KnownValues:
             None if languages is None else frozenset(languages),
             min_day,
             max_day,
+            frozenset(provinces),
         )
 
 
@@ -89,6 +94,7 @@ class Filters:
     actors: tuple[str, ...] = ()
     lang: str | None = None
     q: str | None = None
+    provinces: tuple[str, ...] = ()
     # Whether start/end came from the URL (written back) or from the default window.
     explicit_start: bool = field(default=False, compare=False)
     explicit_end: bool = field(default=False, compare=False)
@@ -108,7 +114,7 @@ class Filters:
             changes.setdefault("explicit_start", True)
         if "end" in changes:
             changes.setdefault("explicit_end", True)
-        for key in ("sources", "categories", "actors"):
+        for key in ("sources", "categories", "actors", "provinces"):
             if key in changes:
                 changes[key] = tuple(changes[key])
         return replace(self, **changes)
@@ -236,6 +242,7 @@ def parse_params(
     sources = _parse_many(params, "source", known.sources, "source", notices)
     categories = _parse_many(params, "category", known.categories, "category", notices)
     actors = _parse_many(params, "actor", known.actors, "actor", notices)
+    provinces = _parse_many(params, "province", known.provinces, "province", notices)
 
     lang = _last(params, "lang")
     if lang is not None:
@@ -261,6 +268,7 @@ def parse_params(
         actors=actors,
         lang=lang,
         q=q,
+        provinces=provinces,
         explicit_start=explicit_start,
         explicit_end=explicit_end,
     )
@@ -284,6 +292,8 @@ def to_params(filters: Filters) -> dict[str, str | list[str]]:
         out["category"] = list(filters.categories)
     if filters.actors:
         out["actor"] = list(filters.actors)
+    if filters.provinces:
+        out["province"] = list(filters.provinces)
     if filters.lang:
         out["lang"] = filters.lang
     if filters.q:
@@ -291,9 +301,11 @@ def to_params(filters: Filters) -> dict[str, str | list[str]]:
     return out
 
 
-def describe(filters: Filters, labels: Mapping[str, str] | None = None) -> str:
+def describe(filters: Filters, labels: Mapping[str, str] | None = None,
+             province_names: Mapping[str, str] | None = None) -> str:
     """One plain-text line saying what the view shows (for captions and file names)."""
     labels = labels or {}
+    province_names = province_names or {}
     parts = [f"{filters.start.isoformat()} to {filters.end.isoformat()}"]
     if filters.sources:
         parts.append("sources: " + ", ".join(filters.sources))
@@ -301,6 +313,8 @@ def describe(filters: Filters, labels: Mapping[str, str] | None = None) -> str:
         parts.append("categories: " + ", ".join(labels.get(c, c) for c in filters.categories))
     if filters.actors:
         parts.append("actors: " + ", ".join(filters.actors))
+    if filters.provinces:
+        parts.append("provinces: " + ", ".join(province_names.get(p, p) for p in filters.provinces))
     if filters.lang:
         parts.append(f"language: {filters.lang}")
     if filters.q:

@@ -38,14 +38,15 @@ def chart_spec(builder: Callable[..., alt.TopLevelMixin], data: pd.DataFrame, **
 def _chart_spec(_builder, name: str, data: pd.DataFrame, options: tuple) -> dict:
     # ``_builder`` is left out of the cache key (a leading underscore); ``name`` stands
     # for it.
-    built = _builder(data, **dict(options))
     # Chart frames are aggregates (a few thousand rows at most, e.g. three years of
     # days x categories), so Altair's 5,000-row guard is lifted.
     # No JSON-schema validation here: loading Altair's Vega-Lite schema costs about a
     # quarter of a second on a server's first chart, and the builders' output is
     # validated by the chart tests instead (tests/test_dashboard_charts.py).
+    # A builder may return the finished spec itself (the map adds its geometry by name).
     with _ALTAIR_LOCK, alt.data_transformers.disable_max_rows():
-        spec = built.to_dict(validate=False)
+        built = _builder(data, **dict(options))
+        spec = built if isinstance(built, dict) else built.to_dict(validate=False)
     # Altair's default theme sizes every view 300x300; Streamlit's own theme should win.
     config = spec.get("config", {})
     view = config.get("view", {})

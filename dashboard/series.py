@@ -9,12 +9,12 @@ these itself (alert tables, source summaries, run states); the pages call the re
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 import pandas as pd
 
 from dashboard.filters import Filters
+from feeds.alerts.surge import surge_table
 
 SMOOTH_DAYS = 7  # rolling window of the smoothed risk index
 ALERT_RECENT_DAYS = 7  # the "last week" of the window an alert looks at
@@ -171,22 +171,17 @@ def alert_table(
 
     ``counts`` has key, recent (last 7 days), baseline_total (the preceding weeks).
     Returns kind, key, recent, baseline (weekly mean), ratio (inf when new), sorted by
-    ratio then count, strongest first.
+    ratio then count, strongest first. The test itself is the alert rules' surge test
+    (``feeds.alerts.surge``), so the Overview and a surge rule agree on every number.
     """
     cols = ["kind", "key", "recent", "baseline", "ratio"]
-    if counts.empty:
+    df = surge_table(counts, baseline_periods=baseline_weeks, min_ratio=min_ratio,
+                     min_count=min_count)
+    if df.empty:
         return pd.DataFrame(columns=cols)
-    df = counts.copy()
-    df["recent"] = pd.to_numeric(df["recent"]).astype(int)
-    df["baseline"] = pd.to_numeric(df["baseline_total"]).astype(float) / baseline_weeks
-    df["ratio"] = [
-        r / b if b > 0 else math.inf for r, b in zip(df["recent"], df["baseline"], strict=True)
-    ]
-    df = df[(df["recent"] >= min_count) & (df["ratio"] >= min_ratio)].copy()
     df["kind"] = kind
     df["baseline"] = df["baseline"].round(2)
-    df = df.sort_values(["ratio", "recent", "key"], ascending=[False, False, True])
-    return df[cols].reset_index(drop=True)
+    return df[cols]
 
 
 def alert_window(f: Filters) -> tuple[date, date]:

@@ -9,13 +9,13 @@ widgets write the URL, never the other way round, so a copied link reproduces a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import data
+from dashboard import data, geo
 from dashboard.evidence import escape_markdown, literal_code
 from dashboard.filters import (
     FILTER_KEYS,
@@ -35,11 +35,12 @@ _CTX = "_dash_ctx"
 _APPLIED = "_dash_applied_params"
 _FILTERS = "_dash_filters"
 
-W_DATES, W_SOURCES, W_CATS, W_ACTORS, W_LANG, W_Q = (
+W_DATES, W_SOURCES, W_CATS, W_ACTORS, W_PROVINCES, W_LANG, W_Q = (
     "f_dates",
     "f_sources",
     "f_categories",
     "f_actors",
+    "f_provinces",
     "f_lang",
     "f_q",
 )
@@ -62,7 +63,11 @@ class Context:
         return category_label(category, self.labels)
 
     def describe(self) -> str:
-        return describe(self.filters, {k: self.label(k) for k in self.known.categories})
+        return describe(
+            self.filters,
+            {k: self.label(k) for k in self.known.categories},
+            geo.province_names(),
+        )
 
     def caption(self) -> str:
         """Escaped one-line description of the current filters."""
@@ -99,6 +104,23 @@ def set_params(filter_params: dict, *, keep: bool = True) -> None:
     merged = {**other, **filter_params}
     merged = {k: v for k, v in merged.items() if v not in (None, "", [])}
     st.query_params.from_dict(merged)
+
+
+def id_param(key: str, what: str, largest: int = 2**31 - 1) -> int | None:
+    """A positive integer id from the URL (``article=12``); a bad one is dropped with a
+    caption and removed from the address bar."""
+    raw = st.query_params.get(key)
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+        if 0 < value <= largest:
+            return value
+    except ValueError:
+        pass
+    st.caption(f"Ignored {key}={escape_markdown(raw[:30])}: not an {what} id.")
+    set_page_param(key, None)
+    return None
 
 
 def set_page_param(key: str, value: str | None) -> None:
@@ -167,19 +189,12 @@ def prepare() -> Context | None:
 
     labels = data.category_labels()
     base = data.basics(url, version, tuple(sorted(labels)))
-    known = base["known"]
+    known = replace(base["known"], provinces=frozenset(geo.province_names()))
     params = current_params()
     filters, notices = parse_params(params, known)
     languages = list(data.window_languages(url, version, filters)["language"])
     if filters.lang and filters.lang not in languages:
-        known_l = KnownValues(
-            known.sources,
-            known.categories,
-            known.actors,
-            frozenset(languages),
-            known.min_day,
-            known.max_day,
-        )
+        known_l = replace(known, languages=frozenset(languages))
         filters, notices = parse_params(params, known_l)
     if notices:  # drop what was ignored from the address bar too
         set_params(to_params(filters))
@@ -213,6 +228,7 @@ def _sync_widgets(ctx: Context) -> None:
     st.session_state[W_SOURCES] = list(f.sources)
     st.session_state[W_CATS] = list(f.categories)
     st.session_state[W_ACTORS] = list(f.actors)
+    st.session_state[W_PROVINCES] = list(f.provinces)
     st.session_state[W_LANG] = f.lang or ANY_LANGUAGE
     st.session_state[W_Q] = f.q or ""
 
@@ -232,6 +248,7 @@ def _on_filter_change() -> None:
     changes["sources"] = st.session_state.get(W_SOURCES) or ()
     changes["categories"] = st.session_state.get(W_CATS) or ()
     changes["actors"] = st.session_state.get(W_ACTORS) or ()
+    changes["provinces"] = st.session_state.get(W_PROVINCES) or ()
     changes["lang"] = st.session_state.get(W_LANG) or None
     changes["q"] = clean_query(st.session_state.get(W_Q))
     set_params(to_params(f.with_(**changes)))
@@ -288,6 +305,18 @@ def render_sidebar(ctx: Context) -> None:
         placeholder="All actors",
         help="Articles that mention any of the chosen actors.",
     )
+    names = geo.province_names()
+    sb.multiselect(
+        "Provinces",
+        list(names),
+        key=W_PROVINCES,
+        format_func=lambda code: names.get(code, code),
+        on_change=_on_filter_change,
+        placeholder="All provinces",
+        help="Articles that report from or about any of the chosen provinces (a dateline "
+        "or a place in the text; not a publisher's address or a passing list). Clicking "
+        "a province on the Overview's map sets this too.",
+    )
     langs = [ANY_LANGUAGE] + sorted(set(ctx.languages) | ({f.lang} if f.lang else set()))
     sb.selectbox(
         "Language",
@@ -308,23 +337,25 @@ def render_sidebar(ctx: Context) -> None:
         "Reset filters", on_click=_reset_filters, type="tertiary", icon=":material/restart_alt:"
     )
     with sb:
-        _csv_download_button(ctx)
+        _download_buttons(ctx)
     sb.caption("The filters live in the address bar: copy the URL to share this view.")
 
 
-def _csv_download_button(ctx: Context) -> None:
-    """Download the matching articles with exactly ``cambodia-risk export``'s fields.
-
-    The CSV is built only when clicked (a callable), so drawing the page stays cheap.
-    """
+def _download_buttons(ctx: Context) -> None:
+    """The matching articles as CSV (exactly ``cambodia-risk export``'s fields) and the
+    brief for this view as one HTML file. Each is built only when clicked (a callable),
+    so drawing the page stays cheap."""
     f = ctx.filters
-    st.download_button(
-        "Download CSV",
-        data=data.export_csv_builder(ctx.url, f),
-        file_name=f"cambodia-risk_{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        help="Every article matching the filters (not only the rows shown), with the "
-        "same fields as `cambodia-risk export`.",
-    )
+    days = f"{f.start:%Y%m%d}-{f.end:%Y%m%d}"
+    for label, build, name, mime, icon, help_text in (
+        ("Download CSV", data.export_csv_builder, f"cambodia-risk_{days}.csv", "text/csv",
+         ":material/download:", "Every article matching the filters (not only the rows "
+         "shown), with the same fields as `cambodia-risk export`."),
+        ("Download brief", data.brief_builder, f"cambodia-risk-brief_{days}.html",
+         "text/html", ":material/summarize:", "The brief for this view against the period "
+         "before: headline changes, the risk index chart, top stories, actors, coverage "
+         "gaps. One file that opens offline and prints (`cambodia-risk brief` writes the "
+         "same from the command line)."),
+    ):
+        st.download_button(label, data=build(ctx.url, f), file_name=name, mime=mime,
+                           on_click="ignore", icon=icon, help=help_text)

@@ -29,13 +29,16 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from feeds import __version__, store
 from feeds.config import (
+    DEFAULT_ALERTS,
     DEFAULT_CONFIG,
     DEFAULT_DB_PATH,
     DEFAULT_DB_URL,
     DEMO_DIR,
+    ENV_ALERTS,
     ENV_CONFIG,
     ENV_DB,
     ENV_LEXICONS,
+    ENV_PUBLIC_URL,
     LEXICON_DIR,
     PROJECT_ROOT,
     ConfigError,
@@ -185,13 +188,18 @@ def _load_feeds_or_exit(config_path: Path):
 @click.option("--every", type=Duration(), default=None,
               help="Keep running: refresh, then wait this long (30m, 2h). For hosts without cron.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
-def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
-    """Fetch the feeds once and store new articles, scored."""
+@click.option("--alerts", "alerts_path", envvar=ENV_ALERTS, type=Path,
+              default=None, help="Alert rules evaluated after each run "
+              f"(env {ENV_ALERTS}; default data/alerts.toml when present).")
+def refresh(config_path, db_url, lexicon_dir, force, every, as_json, alerts_path):
+    """Fetch the feeds once and store new articles, scored; then evaluate the alert rules."""
+    from feeds.alerts.commands import after_refresh, rules_from
     from feeds.ingest.refresh import run_refresh
 
-    with exit_codes(db_url):
+    with exit_codes(db_url):  # a broken feeds file or rule stops here, before any fetching
         feeds_file = load_feeds_file(config_path)
         allow = allow_private_from_env() + feeds_file.allow_private
+        rules = rules_from(alerts_path or DEFAULT_ALERTS, missing_ok=alerts_path is None)
     feeds = feeds_file.feeds
     settings = _settings(db_url, lexicon_dir)
     settings.fetch = replace(settings.fetch, allow_private=allow)
@@ -213,8 +221,13 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json):
                 click.echo(f"cambodia-risk: {exc}; skipping this round", err=True)
             else:
                 click.echo(summary.to_json() if as_json else summary.line())
-                if summary.outcome == "lost-lock" and every is None:
-                    sys.exit(EXIT_LOST_LOCK)
+                if summary.outcome == "lost-lock":
+                    if every is None:
+                        sys.exit(EXIT_LOST_LOCK)
+                else:
+                    for line in after_refresh(db_url, rules):
+                        click.echo(f"cambodia-risk: {line}" if line.startswith("alerts not")
+                                   else line, err=True)
         if every is None:
             return
         try:
@@ -255,10 +268,13 @@ def backfill(config_path, db_url, lexicon_dir, since, until, names, max_articles
     saved per date window in the database: after Ctrl-C or a crash, run the same
     command again and it goes on where it stopped. A refresh may run meanwhile.
     """
+    from feeds.alerts.commands import after_refresh, rules_from
     from feeds.ingest.backfill import plan_backfill, run_backfill
     from feeds.store import utcnow
 
     feeds = _load_feeds_or_exit(config_path)
+    with exit_codes(db_url):  # a broken rule stops here, before any fetching
+        rules = rules_from(DEFAULT_ALERTS, missing_ok=True)
     known = {f.name for f in feeds}
     unknown = [n for n in names if n not in known]
     if unknown:
@@ -285,6 +301,11 @@ def backfill(config_path, db_url, lexicon_dir, since, until, names, max_articles
             fail("interrupted; run the same command again to go on from the last finished "
                  "window", EXIT_INTERRUPTED)
     click.echo(summary.to_json() if as_json else "\n".join(summary.lines()))
+    # Rules count only articles first seen AND published inside their window, so the
+    # months a backfill brings in fire nothing; what is new since the last run still does.
+    for line in after_refresh(db_url, rules):
+        click.echo(f"cambodia-risk: {line}" if line.startswith("alerts not") else line,
+                   err=True)
 
 
 @contextlib.contextmanager
@@ -501,6 +522,94 @@ def _sign_in_configured() -> bool:
         if isinstance(secrets.get("auth"), dict):
             return True
     return False
+
+
+alerts_option = click.option(
+    "--alerts", "alerts_path", envvar=ENV_ALERTS, default=str(DEFAULT_ALERTS),
+    show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Alert rules, TOML (env {ENV_ALERTS}).",
+)
+
+
+@cli.group()
+def alerts():
+    """Alert rules: evaluate and deliver them, or send a test message."""
+
+
+@alerts.command("run")
+@db_option
+@alerts_option
+@click.option("--dry-run", is_flag=True,
+              help="Say what would fire, with the messages; record and send nothing.")
+def alerts_run(db_url, alerts_path, dry_run):
+    """Evaluate the alert rules now and deliver what fires, plus any retries due."""
+    from feeds.alerts.commands import rules_from, run_now
+
+    with exit_codes(db_url):
+        report, lines = run_now(db_url, rules_from(alerts_path), dry_run=dry_run)
+    for line in lines:
+        click.echo(line)
+    click.echo(report.line())
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@alerts.command("test")
+@db_option
+@alerts_option
+@click.option("--rule", "rule_name", required=True, help="The rule whose destinations to try.")
+def alerts_test(db_url, alerts_path, rule_name):
+    """Send a sample message to one rule's destinations, to check they are connected
+    (for a brief rule: last week's brief from the database)."""
+    from feeds.alerts.commands import rules_from, send_sample
+
+    with exit_codes(""):
+        rules = rules_from(alerts_path)
+    rule = rules.by_name(rule_name)
+    if rule is None:
+        known = ", ".join(r.name for r in rules.rules) or "none"
+        fail(f"no rule named {rule_name!r} in {alerts_path} (rules: {known})", EXIT_USAGE)
+    with exit_codes(db_url):
+        sent, errors = send_sample(rule, db_url)
+    for line in sent:
+        click.echo(line)
+    for line in errors:
+        click.echo(f"cambodia-risk: {line}", err=True)
+    if errors:
+        sys.exit(EXIT_FATAL)
+
+
+@cli.command()
+@db_option
+@click.option("--week", help="An ISO week, 2025-W31 (default: the last full week).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (with --until).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day, included.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default="html",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here (default: brief-<first day>-<last day>.<format>).")
+def brief(db_url, week, since, until, fmt, out):
+    """Write the weekly brief: headline changes, charts, top stories, actors, coverage."""
+    from datetime import date
+
+    from feeds.brief import BriefError, iso_week, last_full_week, write_brief
+
+    try:
+        if week and (since or until):
+            raise BriefError("give --week or --since/--until, not both")
+        if bool(since) != bool(until):
+            raise BriefError("--since and --until go together")
+        start, end = (iso_week(week) if week else (since.date(), until.date()) if since
+                      else last_full_week(date.today()))
+        out = out or Path(f"brief-{start.isoformat()}-{end.isoformat()}.{fmt}")
+        with exit_codes(db_url):
+            engine = store.make_engine(db_url)
+            store.migrate(engine)
+            write_brief(engine, start, end, fmt, out,
+                        public_url=os.environ.get(ENV_PUBLIC_URL))
+    except BriefError as exc:
+        fail(str(exc), EXIT_USAGE)
+    click.echo(f"wrote {out}")
 
 
 if __name__ == "__main__":

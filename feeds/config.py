@@ -44,11 +44,23 @@ DEFAULT_DB_PATH = DATA_DIR / "cambodia-risk.db"
 DEFAULT_DB_URL = f"sqlite:///{DEFAULT_DB_PATH}"
 LEXICON_DIR = DATA_DIR / "lexicons"
 DEMO_DIR = DATA_DIR / "demo"
+DEFAULT_ALERTS = DATA_DIR / "alerts.toml"
 
 ENV_CONFIG = "CAMBODIA_RISK_CONFIG"
 ENV_DB = "CAMBODIA_RISK_DB"
 ENV_ALLOW_PRIVATE = "CAMBODIA_RISK_ALLOW_PRIVATE"
 ENV_GDELT_API = "CAMBODIA_RISK_GDELT_API"  # another DOC API address (a mirror, a test)
+ENV_ALERTS = "CAMBODIA_RISK_ALERTS"
+# The dashboard's address as the team reaches it; alert links and the brief point there.
+ENV_PUBLIC_URL = "CAMBODIA_RISK_PUBLIC_URL"
+# An owner-only TOML file of alert destinations (feeds/alerts/destinations.py).
+ENV_DESTINATIONS = "CAMBODIA_RISK_DESTINATIONS"
+# The browser that prints PDF briefs, when it is not on the PATH as chromium.
+ENV_CHROMIUM = "CAMBODIA_RISK_CHROMIUM"
+
+# A risk score at or above this makes an article "high-risk" on the dashboard and in the
+# brief (the alert rules set their own thresholds).
+HIGH_RISK = 60.0
 ENV_LEXICONS = "CAMBODIA_RISK_LEXICONS"
 
 
@@ -228,15 +240,20 @@ def load_feeds(path: Path | str) -> list[FeedConfig]:
 
 def load_feeds_file(path: Path | str) -> FeedsFile:
     """Read and validate a feeds file, its top-level settings included."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such feeds file") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    raw = read_toml(path, ConfigError, "feeds")
     allow = parse_networks(raw.get("allow_private", []), f"{path}: field 'allow_private'")
     return FeedsFile(parse_feeds(raw, source=str(path)), allow)
+
+
+def read_toml(path: Path | str, error: type[Exception], what: str) -> dict:
+    """A TOML file as a dict; ``error`` with a one-line reason when it is missing or bad."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what} file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: not valid TOML: {exc}") from None
 
 
 def parse_feeds(raw: dict, source: str = "feeds config") -> list[FeedConfig]:

@@ -285,3 +285,13 @@ COENG = khmer_spelling.COENG
 def khmer_key(text: str) -> str:
     """A Khmer lexicon form as matched (see :mod:`feeds.khmer_spelling`)."""
     return khmer_spelling.key(normalise(text))
+
+
+# --- writing text out ------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """Feed text made inert inside Markdown: one line, no emphasis, links or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))

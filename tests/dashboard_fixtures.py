@@ -39,7 +39,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, insert, select, update
 
 from feeds import store
-from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
+from feeds.score.results import (
+    ActorMention,
+    ArticleScore,
+    PlaceMention,
+    TermMatch,
+    UnlistedName,
+)
 from feeds.store import schema
 
 HOSTILE_TITLE = "<script>alert(1)</script> Hostile <img src=x onerror=alert(2)> title"
@@ -207,6 +213,20 @@ _SPIKE = (
 )
 
 _PLACES = ("Phnom Penh", "Siem Reap", "Battambang", "Kampot", "Koh Kong", "Preah Vihear")
+# each fixture place's kind and province (ISO 3166-2:KH), as the gazetteer has them
+PLACE_CODES = {"Phnom Penh": ("capital", "KH-12"), "Siem Reap": ("province", "KH-17"),
+               "Battambang": ("province", "KH-2"), "Kampot": ("province", "KH-7"),
+               "Koh Kong": ("province", "KH-9"), "Preah Vihear": ("province", "KH-13")}
+
+
+def _place_mentions(text: str, index: int) -> list[PlaceMention]:
+    out = []
+    for place, (kind, iso) in PLACE_CODES.items():
+        pos = text.find(place)
+        if pos >= 0:
+            out.append(PlaceMention(place, kind, iso, place, index, pos, pos + len(place),
+                                    "place", True))
+    return out
 
 
 def _sentence_matches(spec: _Spec, text: str, index: int):
@@ -227,8 +247,10 @@ def _score(
 ) -> ArticleScore:
     terms: list[TermMatch] = []
     mentions: list[ActorMention] = []
+    places: list[PlaceMention] = []
     names: dict[str, tuple[int, str]] = {}
     for index, (spec, text) in enumerate(sentences):
+        places += _place_mentions(text, index)
         t, m = _sentence_matches(spec, text, index)
         terms += t
         if not scored_sentiment:
@@ -264,6 +286,7 @@ def _score(
         term_matches=terms,
         actor_mentions=mentions,
         unlisted_names=[UnlistedName(n, c, e) for n, (c, e) in names.items()],
+        place_mentions=places,
     )
 
 

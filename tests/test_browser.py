@@ -48,10 +48,11 @@ from sqlalchemy import text  # noqa: E402
 
 from feeds import store  # noqa: E402
 
-PAGES = {"overview": "/", "actors": "/actors", "articles": "/articles", "sources": "/sources"}
+PAGES = {"overview": "/", "actors": "/actors", "places": "/places", "articles": "/articles",
+         "sources": "/sources"}
 # Vega-Lite charts each page draws at least, with the fixture data (the Articles page
 # draws one only once an article is selected: see test_selected_article_shows_evidence).
-MIN_CHARTS = {"overview": 3, "actors": 2, "articles": 0, "sources": 1}
+MIN_CHARTS = {"overview": 4, "actors": 2, "places": 1, "articles": 0, "sources": 1}
 
 
 # --- fixtures ------------------------------------------------------------------------
@@ -406,6 +407,53 @@ def test_selecting_a_row_opens_its_evidence(page, server, db_url):
     bs.wait_for_app(page)
     assert "Evidence" in body_text(page)
     assert not bs.exceptions_on_page(page)
+
+
+# --- the province map ------------------------------------------------------------------
+
+# Vega draws a geoshape mark as a group of <path> elements, one per province; each
+# carries its tooltip text as aria-label.
+MAP_SHAPES = '[data-testid="stVegaLiteChart"] svg g.mark-shape path'
+
+
+def test_the_map_filters_every_page_by_the_province_clicked(page, server, db_url):
+    bs.open_page(page, server.url, "/")
+    page.wait_for_selector(MAP_SHAPES, state="attached")
+    assert page.locator(MAP_SHAPES).count() == 25
+    assert "© OpenStreetMap contributors, via geoBoundaries" in body_text(page)
+    assert page.get_by_text("Province boundaries ©").first.is_visible()
+    siem_reap = page.locator(MAP_SHAPES).and_(
+        page.locator('path[aria-label*="Province: Siem Reap;"]'))
+    assert siem_reap.count() == 1
+    siem_reap.dispatch_event("click")
+    page.wait_for_function("() => location.search.includes('province=KH-17')", timeout=30_000)
+    bs.wait_for_app(page)
+    # the filter lives in the URL, so the Articles page opened from the menu keeps it
+    page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]', has_text="Articles"
+                 ).first.click()
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/articles') && location.search.includes('KH-17')",
+        timeout=30_000,
+    )
+    bs.wait_for_app(page)
+    start = fx.END_DAY - timedelta(days=89)
+    assert grid_rows(page) == len(siem_reap_ids(db_url, start)) > 0
+    assert selected_tags(page, "Provinces") == ["Siem Reap"]
+    assert not bs.exceptions_on_page(page)
+
+
+def siem_reap_ids(db_url: str, start: date) -> set[int]:
+    """Relevant articles about Siem Reap (KH-17) from ``start`` on, straight from SQL."""
+    engine = store.make_engine(db_url)
+    sql = """SELECT DISTINCT a.id FROM articles a JOIN article_places p ON p.article_id = a.id
+             WHERE p.province = 'KH-17' AND a.relevant = :yes
+               AND a.published_day BETWEEN :start AND :end"""
+    params = {"yes": True, "start": start, "end": fx.END_DAY}
+    try:
+        with engine.connect() as conn:
+            return {r[0] for r in conn.execute(text(sql), params)}
+    finally:
+        engine.dispose()
 
 
 # --- what the review found --------------------------------------------------------------

@@ -111,12 +111,13 @@ def test_export_jsonl_fields(filled_db):
     assert len(records) == 3  # the volcano story is not about Cambodia
     first = records[0]
     assert list(first) == ["url", "title", "source", "published", "language", "sentiment",
-                           "risk_score", "risk_terms", "actors"]
+                           "risk_score", "risk_terms", "actors", "provinces", "places"]
     assert first["published"].endswith("Z") and first["source"] == "A"
     assert isinstance(first["risk_terms"], dict) and isinstance(first["actors"], list)
     assert any("security_military" in r["risk_terms"] for r in records)
     late = [r for r in records if r["url"].endswith("/late")][0]
     assert "Hun Manet" in late["actors"]
+    assert late["provinces"] == ["KH-17"] and late["places"] == ["Siem Reap"]
 
 
 def test_export_filters_and_text(filled_db, tmp_path):
@@ -129,6 +130,7 @@ def test_export_filters_and_text(filled_db, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["url"] for r in rows] == ["https://news.example.org/late"]
     assert "Siem Reap" in rows[0]["text"] and json.loads(rows[0]["actors"])
+    assert json.loads(rows[0]["provinces"]) == ["KH-17"]
     until = run("export", "--db", filled_db, "--format", "jsonl", "--until", "2024-05-02")
     assert [json.loads(x)["url"] for x in until.output.splitlines()] == [
         "https://news.example.org/2024/story-1"]

@@ -27,8 +27,10 @@ APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 PAGES = [
     "app_pages/overview.py",
     "app_pages/actors.py",
+    "app_pages/places.py",
     "app_pages/articles.py",
     "app_pages/sources.py",
+    "app_pages/alerts.py",
 ]
 KPI_LABELS = ["Articles", "Mean risk", "Share negative", "High-risk articles"]
 
@@ -143,16 +145,16 @@ def test_overview_alerts_link_to_filtered_articles(app):
 
 def test_long_windows_default_to_weekly(app):
     at = run(app, start="2024-01-01", end="2024-06-30")
-    assert at.segmented_control[0].value == "weekly"
+    assert at.segmented_control(key="ov_res").value == "weekly"
     at.query_params["res"] = "daily"
     at.run()
-    assert at.segmented_control[0].value == "daily"
+    assert at.segmented_control(key="ov_res").value == "daily"
     assert not at.exception
 
 
 def test_overview_weekly_resolution(app):
     at = run(app, res="weekly")
-    assert at.segmented_control[0].value == "weekly"
+    assert at.segmented_control(key="ov_res").value == "weekly"
     bad = run(AppTest.from_file(str(APP), default_timeout=60), res="hourly")
     assert any("Ignored res" in c.value for c in bad.caption)
 
@@ -377,7 +379,9 @@ def test_url_change_updates_the_widgets(app):
 def test_page_menu_carries_the_filters(app):
     at = run(app, category=SPIKE_CATEGORY, q="riot", focus="Hun Sen")
     menu = [link for link in at.sidebar.get("page_link")]
-    assert [link.value for link in menu] == ["Overview", "Actors", "Articles", "Sources"]
+    assert [link.value for link in menu] == [
+        "Overview", "Actors", "Places", "Articles", "Sources", "Alerts"
+    ]
     for link in menu:
         assert link.proto.query_string == f"category={SPIKE_CATEGORY}&q=riot"
     at = run(AppTest.from_file(str(APP), default_timeout=60))

@@ -28,6 +28,7 @@ KNOWN = KnownValues.of(
     languages=["en", "km"],
     min_day=date(2024, 1, 1),
     max_day=date(2024, 6, 30),
+    provinces=[f"KH-{n}" for n in range(1, 26)],
 )
 
 
@@ -221,3 +222,16 @@ def test_labels_and_description():
     text = describe(f, {"land_labour": "Land & labour"})
     assert "2024-01-01 to 2024-01-31" in text
     assert "Land & labour" in text and "eviction" in text
+
+
+def test_province_codes_are_validated_and_round_trip():
+    f, notices = parse(province=["kh-12", "KH-22", "KH-99", "Phnom Penh"])
+    assert f.provinces == ("KH-12", "KH-22")
+    assert notices == ["Ignored unknown province: 'KH-99', 'Phnom Penh'."]
+    assert to_params(f)["province"] == ["KH-12", "KH-22"]
+    again, notices = parse_params({k: v if isinstance(v, list) else [v]
+                                   for k, v in to_params(f).items()}, KNOWN)
+    assert again == f and notices == []
+    assert "provinces: Phnom Penh, Oddar Meanchey" in describe(
+        f, province_names={"KH-12": "Phnom Penh", "KH-22": "Oddar Meanchey"}
+    )

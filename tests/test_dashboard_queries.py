@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -71,14 +72,16 @@ def raw(engine):
         cats = pd.DataFrame(conn.execute(select(schema.article_categories)).mappings().all())
         acts = pd.DataFrame(conn.execute(select(schema.article_actors)).mappings().all())
         feeds = pd.DataFrame(conn.execute(select(schema.feeds)).mappings().all())
+        places = pd.DataFrame(conn.execute(select(schema.article_places)).mappings().all())
     arts["published_day"] = pd.to_datetime(arts["published_day"]).dt.date
-    return {"articles": arts, "categories": cats, "actors": acts, "feeds": feeds}
+    return {"articles": arts, "categories": cats, "actors": acts, "feeds": feeds,
+            "places": places}
 
 
 @pytest.fixture(scope="module")
 def known(engine):
     with engine.connect() as conn:
-        return q.known_values(conn)
+        return replace(q.known_values(conn), provinces=frozenset(f"KH-{n}" for n in range(1, 26)))
 
 
 @pytest.fixture()
@@ -109,6 +112,9 @@ def expected_ids(raw, f: Filters) -> set[int]:
     if f.actors:
         x = raw["actors"]
         ids &= set(x[x["actor"].isin(f.actors)]["article_id"])
+    if f.provinces:
+        p = raw["places"]
+        ids &= set(p[p["province"].isin(f.provinces)]["article_id"])
     if f.lang:
         ids &= set(rel[rel["language"] == f.lang]["id"])
     if f.q:
@@ -237,6 +243,8 @@ def test_kpis_of_an_empty_window(conn, known):
         {"q": "<script>"},
         {"category": "land_labour", "actor": "Hun Manet", "source": "Khmer Times"},
         {"start": "2024-06-01", "end": "2024-06-15", "category": "security_military"},
+        {"province": "KH-17"},
+        {"province": ["KH-12", "KH-2"], "category": "unrest_protest"},
     ],
 )
 def test_filters_match_python(conn, known, raw, params):
@@ -256,8 +264,25 @@ def test_filters_that_must_match_something(conn, known):
         {"lang": "km"},
         {"q": "riot police"},
         {"q": "<script>"},
+        {"province": "KH-12"},
     ):
         assert q.article_count(conn, default_filters(known, **params)) > 0, params
+
+
+def test_province_stats_count_each_article_once_per_province(conn, known, raw):
+    f = default_filters(known)
+    ids = expected_ids(raw, f)
+    p = raw["places"]
+    pairs = p[p["article_id"].isin(ids)][["article_id", "province"]].drop_duplicates()
+    stats = q.province_stats(conn, f).set_index("iso")
+    assert stats["articles"].to_dict() == pairs["province"].value_counts().to_dict()
+    a = raw["articles"].set_index("id")
+    for iso, group in pairs.groupby("province"):
+        mean = a.loc[group["article_id"], "risk_score"].mean()
+        assert stats.loc[iso, "mean_risk"] == pytest.approx(mean, abs=0.051)
+    assert stats["top_actor"].notna().any() and stats["top_category"].notna().any()
+    listed = q.article_list(conn, f.with_(provinces=("KH-17",)), limit=10_000)
+    assert all("KH-17" in codes for codes in listed["provinces"])
 
 
 def test_irrelevant_and_unscored_articles_never_show(conn, known):
@@ -325,6 +350,24 @@ def test_alerts_find_the_spike(conn, known, raw):
     assert cats.loc[SPIKE_CATEGORY, "baseline"] == pytest.approx(baseline, abs=0.01)
     assert (alerts["recent"] >= series.ALERT_MIN_COUNT).all()
     assert (alerts["ratio"] >= series.ALERT_MIN_RATIO).all()
+
+
+def test_province_alert_counts_each_article_once(conn, known, raw):
+    from dashboard.queries.overview import _alert_counts
+
+    f = default_filters(known)
+    counts = _alert_counts(conn, f, "province").set_index("key")
+    a, p = raw["articles"], raw["places"]
+    rel = a[a["relevant"].eq(True)].set_index("id")
+    recent_from = END_DAY - timedelta(days=6)
+    base_from = recent_from - timedelta(days=28)
+    pairs = p[p["article_id"].isin(rel.index)][["article_id", "province"]].drop_duplicates()
+    pairs = pairs.assign(day=[rel.loc[i, "published_day"] for i in pairs["article_id"]])
+    pairs = pairs[(pairs["day"] >= base_from) & (pairs["day"] <= END_DAY)]
+    assert set(counts.index) == set(pairs["province"])
+    for iso, group in pairs.groupby("province"):
+        assert counts.loc[iso, "recent"] == (group["day"] >= recent_from).sum()
+        assert counts.loc[iso, "baseline_total"] == (group["day"] < recent_from).sum()
 
 
 # --- actors --------------------------------------------------------------------------------------

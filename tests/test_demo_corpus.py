@@ -1,15 +1,18 @@
 """Checks on the demo corpus (data/demo/) and the default feeds list (data/feeds.toml).
 
-The demo corpus is hand-written RSS: six fictional "Demo · ..." outlets summarising real,
-dated events. These tests pin down what the rest of the project relies on: every file
-parses cleanly, items carry the fields ingest needs, the corpus spans years, and the
-deliberate test cases (Khmer items, non-Cambodia items, syndicated duplicates) are there.
+The demo corpus is hand-written RSS: seven fictional "Demo · ..." outlets summarising
+real, dated events. These tests pin down what the rest of the project relies on: every
+file parses cleanly, items carry the fields ingest needs, the corpus spans years, the
+deliberate test cases (Khmer items, non-Cambodia items, syndicated duplicates) are there,
+and the dashboard's default window (the last 90 days) is dense enough to show trends:
+the corpus is loaded through the real pipeline into a SQLite file and counted there.
 Nothing here touches the network.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from itertools import combinations
@@ -18,8 +21,13 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import feedparser
 import pytest
+from sqlalchemy import select
 
-from feeds.config import PROJECT_ROOT, DedupPolicy, load_feeds
+from dashboard.filters import DEFAULT_WINDOW_DAYS as WINDOW_DAYS
+from feeds import store
+from feeds.config import PROJECT_ROOT, DedupPolicy, Settings, load_feeds
+from feeds.demo import load_demo
+from feeds.store import schema
 
 DATA = PROJECT_ROOT / "data"
 DEMO = DATA / "demo"
@@ -147,8 +155,8 @@ def test_demo_toml_matches_files(parsed, demo_feeds):
 
 
 def test_size_and_sources(parsed, items):
-    assert len(parsed) >= 6
-    assert len(items) >= 220
+    assert len(parsed) >= 7
+    assert len(items) >= 500
     for name, feed in parsed.items():
         assert len(feed.entries) >= 20, f"{name} has only {len(feed.entries)} items"
 
@@ -386,3 +394,93 @@ def test_demo_and_default_lists_are_separate(demo_feeds):
     default_urls = {feed.url for feed in load_feeds(FEEDS_TOML)}
     assert not default_urls & {feed.url for feed in demo_feeds}
     assert Path(DEMO_TOML).parent == DEMO
+
+
+# --- the default window: what a new user sees first ---------------------------------------
+
+MIN_RELEVANT, MIN_SOURCES, MIN_PROVINCES = 150, 6, 12
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """Every stored article (duplicates folded) after `cambodia-risk demo`, as dicts, each
+    with ``provinces``: the ISO codes of its stored place mentions that count."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    settings = Settings(db_url=f"sqlite:///{db}", workers=0)
+    load_demo(settings)
+    engine = store.make_engine(settings.db_url)
+    try:
+        with engine.connect() as conn:
+            a, pm = schema.articles, schema.place_mentions
+            rows = conn.execute(
+                select(a.c.id, a.c.title, a.c.summary, a.c.source, a.c.published_day,
+                       a.c.relevant, a.c.language)
+            ).mappings().all()
+            provinces: dict[int, set[str]] = {}
+            for article_id, province in conn.execute(
+                select(pm.c.article_id, pm.c.province).where(pm.c.counts.is_(True))
+            ):
+                provinces.setdefault(article_id, set()).add(province)
+    finally:
+        engine.dispose()
+    return [dict(row, provinces=provinces.get(row["id"], set())) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def window(loaded):
+    # As the dashboard does: the window ends on the newest relevant article's day.
+    end = max(row["published_day"] for row in loaded if row["relevant"])
+    start = end - timedelta(days=WINDOW_DAYS - 1)
+    return [row for row in loaded if start <= row["published_day"] <= end]
+
+
+def test_default_window_is_dense(window):
+    relevant = [row for row in window if row["relevant"]]
+    sources = {row["source"] for row in relevant}
+    assert len(relevant) >= MIN_RELEVANT, f"{len(relevant)} relevant articles in the window"
+    assert len(sources) >= MIN_SOURCES, f"relevant articles from {sorted(sources)} only"
+    # the provinces the map shows: through the stored place mentions that count
+    provinces = Counter(code for row in relevant for code in row["provinces"])
+    assert len(provinces) >= MIN_PROVINCES, f"articles about {sorted(provinces)} only"
+    # Not one story repeated: no province (not even the capital) holds most of the news,
+    # and the window spreads over its whole length.
+    assert provinces.most_common(1)[0][1] < len(relevant) / 2
+    weeks = {row["published_day"].isocalendar()[:2] for row in relevant}
+    assert len(weeks) >= 12
+
+
+def test_default_window_keeps_the_test_cases(window, items):
+    # The first screen also shows what the filters do: Khmer articles, irrelevant ones.
+    assert sum(1 for row in window if row["language"] == "km") >= 10
+    assert sum(1 for row in window if not row["relevant"]) >= 5
+    end = max(row["published_day"] for row in window if row["relevant"])
+    start = end - timedelta(days=WINDOW_DAYS - 1)
+    in_window = [
+        (name, entry) for name, entry in items
+        if start <= _published(entry).astimezone(UTC).date() <= end
+    ]
+    assert len(_same_story_pairs(in_window)) >= 6
+
+
+def test_a_year_at_realistic_density(items):
+    # Twelve calendar months up to the last one, each with a steady flow of items, so the
+    # long view shows a trend rather than a few dots.
+    per_month = Counter(
+        (d.year, d.month) for d in (_published(entry).astimezone(UTC) for _, entry in items)
+    )
+    year, month = max(per_month)
+    months = []
+    for _ in range(12):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    thin = {m: per_month[m] for m in months if per_month[m] < 10}
+    assert not thin, f"months with fewer than 10 items: {thin}"
+    assert sum(n for (y, _m), n in per_month.items() if y >= 2024) >= 300
+
+
+def test_loading_twice_adds_nothing(tmp_path):
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'twice.db'}", workers=0)
+    first = load_demo(settings)
+    second = load_demo(settings)
+    assert first.new_articles >= 450
+    assert second.new_articles == 0

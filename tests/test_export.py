@@ -17,6 +17,8 @@ def record(**overrides):
         risk_score=42.0,
         risk_terms={"arrests_legal": ["arrest"]},
         actors=["Hun Sen"],
+        provinces=["KH-1", "KH-22"],
+        places=["Poipet", "O'Smach"],
     )
     base.update(overrides)
     return base
@@ -46,4 +48,6 @@ def test_csv_columns_and_nested_fields():
     row = next(reader)
     assert row["risk_terms"] == '{"arrests_legal": ["arrest"]}'
     assert row["actors"] == '["Hun Sen"]'
+    assert row["provinces"] == '["KH-1", "KH-22"]'
+    assert row["places"] == '["Poipet", "O\'Smach"]'
     assert fields(with_text=True)[-1] == "text"

@@ -25,8 +25,10 @@ LAYERS = {
     "score": 2,
     "store": 2,
     "ingest": 3,
+    "brief": 3,
     "demo": 4,
     "rescore": 4,
+    "alerts": 4,
     "cli": 5,
 }
 SAME_LAYER_GROUPS: dict[str, str] = {"khmer_spelling": "text"}  # the Khmer half of text

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from lexicon_support import ACTORS, PLACES, TERMS, error, write
 
 from feeds.lexicon import (
     ACTOR_TYPES,
@@ -151,68 +152,7 @@ def test_every_term_form_is_recorded(lex):
     assert "cardiac arrests" in arrest.exclusions
 
 
-# --- small files written for one test ---------------------------------------------------
-
-TERMS = """
-[categories.arrests_legal]
-label = "Arrests"
-description = "Arrests and charges."
-
-[[categories.arrests_legal.terms]]
-term = "arrest"
-weight = 3.0
-exclude = ["cardiac arrest"]
-km = ["ចាប់ខ្លួន"]
-"""
-
-ACTORS = """
-honorifics = ["Samdech"]
-
-[[actor]]
-id = "cpp"
-name = "Cambodian People's Party"
-type = "party"
-affiliation = "Cambodia"
-aliases = ["CPP"]
-
-[[actor]]
-id = "hun-sen"
-name = "Hun Sen"
-type = "person"
-affiliation = "cpp"
-roles = [{ title = "Prime Minister", from = 1985-01-14, to = 2023-08-22 }]
-"""
-
-PLACES = """
-[[place]]
-name = "Phnom Penh"
-kind = "capital"
-km = ["ភ្នំពេញ"]
-
-[[place]]
-name = "Poipet"
-kind = "border_crossing"
-"""
-
-SENTIMENT = """
-[words]
-party = 0
-"""
-
-
-def write(tmp_path: Path, **files: str) -> Path:
-    contents = {"terms": TERMS, "actors": ACTORS, "places": PLACES, "sentiment": SENTIMENT}
-    contents.update(files)
-    for name, text in contents.items():
-        (tmp_path / f"{name}.toml").write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-def error(tmp_path: Path, **files: str) -> str:
-    with pytest.raises(LexiconError) as info:
-        load_lexicons(write(tmp_path, **files))
-    return str(info.value)
-
+# --- small files written for one test (lexicon_support) ---------------------------------
 
 def test_small_valid_files_load(tmp_path):
     lex = load_lexicons(write(tmp_path))
@@ -313,9 +253,7 @@ def test_unknown_actor_type_and_place_kind(tmp_path):
 
 
 def test_place_province_must_exist(tmp_path):
-    places = PLACES.replace(
-        'kind = "border_crossing"', 'kind = "border_crossing"\nprovince = "Nowhere"'
-    )
+    places = PLACES.replace('province = "Battambang"', 'province = "Nowhere"')
     msg = error(tmp_path, places=places)
     assert "place 'Poipet': field 'province': 'Nowhere' is not a place" in msg
 

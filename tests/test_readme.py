@@ -30,8 +30,9 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert test_command in ci.splitlines()
 
 
-@pytest.mark.parametrize("command", ["dashboard", "refresh", "export", "rescore", "demo",
-                                     "backfill"])
+@pytest.mark.parametrize(
+    "command", ["dashboard", "refresh", "export", "rescore", "demo", "backfill", "brief"]
+)
 def test_documented_options_exist(command):
     row = re.search(rf"^\| `cambodia-risk {command}(.*?)` \|", README, re.M)
     assert row, f"{command} missing from the README's command table"

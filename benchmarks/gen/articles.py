@@ -1,6 +1,9 @@
 """The ``articles`` and ``article_feeds`` tables, and every evidence table through the
 store's own rule (``feeds.store.score_rows``; the search text by ``search_text``).
 
+Relevant English articles name one or two places from the gazetteer (provinces and,
+less often, towns, crossings and sites), and some a passing list of three provinces
+that does not count, so ``place_mentions`` and ``article_places`` fill like a refresh's.
 Articles spread over three years up to now, volume slowly rising, with "event" weeks
 where both volume and risk jump. Each English article is built sentence by sentence
 (title first, as ``feeds.score.sentences`` numbers them) around its risk terms and
@@ -17,7 +20,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import accumulate
 
-from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
+from feeds.score.results import (
+    ActorMention,
+    ArticleScore,
+    PlaceMention,
+    TermMatch,
+    UnlistedName,
+)
 from feeds.store import ScoreRows, score_rows, search_text
 from gen.sources import slug
 from gen.vocab import (
@@ -38,6 +47,12 @@ from gen.vocab import (
 from gen.writer import ts
 
 TABLES = ("articles", "article_feeds", *ScoreRows.EVIDENCE)
+PLACE_FRAMES = (
+    ("Officials in ", " said the situation was being monitored."),
+    ("Residents of ", " described the scene to reporters."),
+    ("The report from ", " was confirmed by local authorities."),
+)
+LIST_FRAME = ("Delegates came from ", ", ", " and ", ".")
 RELEVANCE_CHOICES = (
     ["Cambodia"],
     ["Phnom Penh"],
@@ -93,6 +108,13 @@ class ArticleMaker:
         rng.shuffle(tail)  # keep the big names on top, shuffle the long tail
         self.actor_order = actors[:10] + tail
         self.unlisted_cum = list(accumulate(1.0 / (k + 1) for k in range(len(UNLISTED))))
+        # places: the provinces (a few big ones on top) and, less often, specific places
+        self.provinces = [p for p in vocab.places if p[1] in ("province", "capital")]
+        self.spots = [p for p in vocab.places if p[1] not in ("province", "capital")]
+        rng.shuffle(self.spots)
+        self.province_cum = list(accumulate(1.0 / (k + 1) ** 0.7
+                                            for k in range(len(self.provinces))))
+        self.spot_cum = list(accumulate(1.0 / (k + 1) for k in range(len(self.spots))))
         # Sentence frames, pre-split around the placeholder for speed.
         self.term_frames = [tuple(f.split("{t}")) for f in FRAMES]
         self.actor_frames = [tuple(f.split("{a}")) for f in ACTOR_FRAMES]
@@ -132,6 +154,7 @@ class ArticleMaker:
         sentences: list[str] = []  # text sentences; sentence index = position + 1
         matches: list[TermMatch] = []
         mentions: list[tuple[str, int, int, int]] = []  # actor, sentence, start, end
+        places: list[PlaceMention] = []
         if khmer:
             title = self._pick(KHMER_TITLES)
             for _ in range(2 + int(rnd() * 3)):
@@ -171,6 +194,8 @@ class ArticleMaker:
                     pre, post = self._pick(self.actor_frames)
                     sentences.append(pre + a + post + ".")
                     mentions.append((a, len(sentences), len(pre), len(pre) + len(a)))
+            if relevant and vocab.places:
+                self._places(sentences, places)
             for _ in range(1 + int(rnd() * 2)):
                 sentences.append(self._pick(FILLER) + ".")
             if relevant == 0:
@@ -212,6 +237,7 @@ class ArticleMaker:
             return
         score = self._score(relevant, khmer, language, risk, len(sentences) + 1, matches,
                             mentions)
+        score.place_mentions = places
         age = (now - published).days
         version = LEXICON_VERSIONS[0 if age < 200 else 1 if age < 600 else 2]
         scored_at = ts(fetched + timedelta(seconds=int(1 + rnd() * 30)))
@@ -224,6 +250,31 @@ class ArticleMaker:
             evidence = [(m.sentence_index, m.start, m.end, m.matched) for m in matches]
             evidence += [(si, st, en, a) for a, si, st, en in mentions]
             self.sample.append((title, text, evidence))
+
+    def _places(self, sentences: list[str], out: list[PlaceMention]) -> None:
+        """One or two place sentences, and now and then a passing list (not counted)."""
+        rng, rnd = self.rng, self.rng.random
+        for _ in range((rnd() < 0.85) + (rnd() < 0.25)):
+            if self.spots and rnd() < 0.3:
+                name, kind, iso = self.spots[weighted(rng, self.spot_cum)]
+            else:
+                name, kind, iso = self.provinces[weighted(rng, self.province_cum)]
+            pre, post = self._pick(PLACE_FRAMES)
+            sentences.append(pre + name + post)
+            out.append(PlaceMention(name, kind, iso, name, len(sentences), len(pre),
+                                    len(pre) + len(name), "place", True))
+        if rnd() < 0.08:
+            listed = [self._pick(self.provinces) for _ in range(3)]
+            head, comma, conj, end = LIST_FRAME
+            text, spans = head, []
+            for k, (name, kind, iso) in enumerate(listed):
+                text += (comma if k == 1 else conj if k == 2 else "")
+                spans.append((name, kind, iso, len(text)))
+                text += name
+            sentences.append(text + end)
+            for name, kind, iso, start in spans:
+                out.append(PlaceMention(name, kind, iso, name, len(sentences), start,
+                                        start + len(name), "list", False))
 
     def _score(self, relevant, khmer, language, risk, n_sentences, matches, mentions):
         rnd, gauss = self.rng.random, self.rng.gauss

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import accumulate
 
-from feeds.lexicon import Lexicons, load_lexicons
+from feeds.lexicon import Lexicons, load_lexicons, province_codes
 
 FRAMES = (
     "Officials confirmed reports of {t} near the provincial capital on Monday",
@@ -176,10 +176,14 @@ class Vocab:
     terms: dict[str, list[tuple[str, tuple[str, ...], float]]]  # category -> term, forms, weight
     actors: tuple[str, ...]  # canonical names; the file's order sets their popularity
     provinces: tuple[str, ...]
+    # every gazetteer place that lies in a province: name, kind, ISO code; the
+    # provinces first, then the specific places (towns, crossings, sites)
+    places: tuple[tuple[str, str, str], ...] = ()
 
 
 def from_lexicons(lexicons: Lexicons | None = None) -> Vocab:
     lexicons = lexicons or load_lexicons()
+    codes = province_codes(lexicons.places)
     terms = {
         cid: [(t.term, t.surface, t.weight) for t in category.terms]
         for cid, category in lexicons.categories.items()
@@ -190,4 +194,8 @@ def from_lexicons(lexicons: Lexicons | None = None) -> Vocab:
         terms=terms,
         actors=tuple(a.name for a in lexicons.actors),
         provinces=tuple(p.name for p in lexicons.places if p.kind in ("province", "capital")),
+        places=tuple(
+            sorted(((p.name, p.kind, codes[p.name]) for p in lexicons.places if p.name in codes),
+                   key=lambda x: x[1] not in ("province", "capital"))
+        ),
     )

@@ -9,7 +9,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, present, queries, sidebar
+from dashboard import charts, data, geo, present, queries, sidebar
 from dashboard.evidence import (
     build_evidence,
     escape_markdown,
@@ -43,17 +43,7 @@ else:
 ids = [int(i) for i in table["id"]] if not table.empty else []
 st.session_state["_articles_ids"] = ids
 
-raw_article = st.query_params.get("article")
-article_id: int | None = None
-if raw_article:
-    try:
-        article_id = int(raw_article)
-        if not 0 < article_id <= MAX_ID:
-            raise ValueError
-    except ValueError:
-        st.caption(f"Ignored article={escape_markdown(raw_article[:30])}: not an article id.")
-        sidebar.set_page_param("article", None)
-        article_id = None
+article_id = sidebar.id_param("article", "article", MAX_ID)
 
 
 # One table widget per filter set: a new filter set starts with a fresh selection rather
@@ -78,6 +68,7 @@ if table.empty:
         icon=":material/search_off:",
     )
 else:
+    names = geo.province_names()
     view = pd.DataFrame(
         {
             "published": table["published"],
@@ -89,6 +80,7 @@ else:
             "sentiment": table["sentiment"],
             "categories": [[ctx.label(c) for c in cats] for cats in table["categories"]],
             "actors": table["actors"],
+            "provinces": [[names.get(c, c) for c in codes] for codes in table["provinces"]],
             "language": table["language"],
         }
     )
@@ -128,6 +120,9 @@ else:
             "sentiment": st.column_config.NumberColumn("Sentiment", format="%.2f"),
             "categories": st.column_config.ListColumn("Risk categories"),
             "actors": st.column_config.ListColumn("Actors"),
+            "provinces": st.column_config.ListColumn(
+                "Provinces", help="Where the article reports from or about"
+            ),
             "language": st.column_config.TextColumn("Lang", width="small"),
         },
     )
@@ -215,6 +210,7 @@ evidence, unplaced = build_evidence(
     detail["text"],
     terms,
     detail["mentions"],
+    places=detail["places"],
     sentences=sentences,
     sentence_sentiment=data.sentence_sentiment_fn(detail.get("language")),
 )
@@ -243,6 +239,8 @@ for item in evidence:
             for h in item.highlights:
                 if h.kind == "term":
                     found.append(term_note(h, ctx.label(h.label)))
+                elif h.kind == "place":
+                    found.append(f"place {h.label} ({h.detail})")
                 else:
                     found.append(f"actor {h.label}")
             st.caption(escape_markdown("; ".join(found)))

@@ -1,11 +1,11 @@
-"""Overview: KPIs against the previous window, risk index, categories, sentiment,
-alerts and top actors."""
+"""Overview: KPIs against the previous window, the province map, risk index,
+categories, sentiment, alerts and top actors."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, present, queries, series, sidebar
+from dashboard import charts, data, geo, map_view, present, queries, series, sidebar
 from dashboard.evidence import escape_markdown
 from dashboard.filters import to_params
 
@@ -82,6 +82,12 @@ if cur["articles"] == 0:
     )
     st.stop()
 
+# --- the map: where the news is about (the province filter itself is left out, so the
+# chosen province shows among the others) -------------------------------------------------
+st.subheader("Where the news is about")
+map_found = data.places_data(url, version, f.with_(provinces=()))
+map_view.draw(ctx, map_found["provinces"], ctx.labels, map_found["places"])
+
 # --- resolution (URL: res=daily|weekly; default: daily up to 120 days, then weekly) --------
 auto_res = "daily" if f.days <= AUTO_WEEKLY_AFTER_DAYS else "weekly"
 res = st.query_params.get("res") or auto_res
@@ -150,7 +156,7 @@ else:
 a_start, a_end = series.alert_window(f)
 st.subheader("Alerts")
 st.caption(
-    f"Categories and actors with at least {series.ALERT_MIN_COUNT} articles in "
+    f"Categories, actors and provinces with at least {series.ALERT_MIN_COUNT} articles in "
     f"{a_start:%d %b} – {a_end:%d %b} and at least {series.ALERT_MIN_RATIO:g}× their "
     f"weekly mean over the {series.ALERT_BASELINE_WEEKS} weeks before."
 )
@@ -159,23 +165,29 @@ if alert_df.empty:
     st.success("No unusual jumps in the last 7 days of the window.", icon=":material/check_circle:")
 else:
     for row in alert_df.head(12).itertuples():
-        name = ctx.label(row.key) if row.kind == "category" else row.key
+        name = {"category": ctx.label, "province": lambda k: geo.province_names().get(k, k)}.get(
+            row.kind, str
+        )(row.key)
         ratio = "new" if row.ratio == float("inf") else f"×{row.ratio:.1f}"
         text = (
             f"{row.kind.title()} {name}: {row.recent} articles in the last 7 days vs "
             f"{row.baseline:.2f}/week before ({ratio})"
         )
-        link_filters = (
-            f.with_(start=a_start, end=a_end, categories=(row.key,))
-            if row.kind == "category"
-            else f.with_(start=a_start, end=a_end, actors=(row.key,))
-        )
+        dimension = {"category": "categories", "actor": "actors", "province": "provinces"}
+        link_filters = f.with_(start=a_start, end=a_end, **{dimension[row.kind]: (row.key,)})
         st.page_link(
             "app_pages/articles.py",
             label=escape_markdown(text),
             icon=":material/warning:",
             query_params=to_params(link_filters),
         )
+
+st.page_link(
+    "app_pages/alerts.py",
+    label="Alerts sent to the team, their evidence and delivery",
+    icon=":material/notifications:",
+    query_params=to_params(f),
+)
 
 # --- top actors -------------------------------------------------------------------------
 st.subheader("Top actors")

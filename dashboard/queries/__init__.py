@@ -15,8 +15,8 @@ know nothing about Streamlit; the page scripts call them through the cached wrap
 ``dashboard.data``. Shaping that needs no database (KPIs, rolling series, weekly
 roll-ups, alert tables) lives in ``dashboard.series``.
 
-One module per page (``overview``, ``actors``, ``articles``, ``sources`` and its
-``coverage``), plus
+One module per page (``overview``, ``actors``, ``places``, ``articles``, ``sources`` and
+its ``coverage``, ``alerts``), plus
 ``state`` (what every page checks first) and ``common`` (tables, thresholds, the
 filters as SQL). This package is their public face: import from here.
 """
@@ -26,6 +26,11 @@ from dashboard.queries.actors import (
     candidates,
     comentions,
     top_actors,
+)
+from dashboard.queries.alerts import (
+    alert_choices,
+    alert_detail,
+    fired_alerts,
 )
 from dashboard.queries.articles import (
     ARTICLE_COLUMNS,
@@ -52,6 +57,15 @@ from dashboard.queries.overview import (
     category_daily,
     coverage,
     daily_stats,
+)
+from dashboard.queries.places import (
+    PLACE_COLUMNS,
+    PROVINCE_COLUMNS,
+    place_articles,
+    place_daily,
+    place_stats,
+    province_daily,
+    province_stats,
 )
 from dashboard.queries.sources import (
     FEED_COLUMNS,
@@ -91,6 +105,9 @@ __all__ = [
     "daily_stats",
     "category_daily",
     "alerts",
+    "alert_choices",
+    "alert_detail",
+    "fired_alerts",
     "top_actors",
     "actor_timeline",
     "comentions",
@@ -100,6 +117,13 @@ __all__ = [
     "article_list",
     "article_detail",
     "export_csv",
+    "PROVINCE_COLUMNS",
+    "PLACE_COLUMNS",
+    "province_stats",
+    "place_stats",
+    "province_daily",
+    "place_daily",
+    "place_articles",
     "FEED_COLUMNS",
     "feed_stats",
     "feed_health",

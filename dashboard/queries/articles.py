@@ -11,7 +11,19 @@ import pandas as pd
 from sqlalchemy import Connection, func, select, true
 
 from dashboard.filters import Filters
-from dashboard.queries.common import AA, AC, AM, ARTICLE_LIMIT, TM, A, conditions, filtered_ids
+from dashboard.queries.common import (
+    AA,
+    AC,
+    AM,
+    AP,
+    ARTICLE_LIMIT,
+    PM,
+    TM,
+    A,
+    conditions,
+    filtered_ids,
+)
+from feeds.lexicon import iso_order
 
 
 def article_count(conn: Connection, f: Filters) -> int:
@@ -30,6 +42,7 @@ ARTICLE_COLUMNS = [
     "sentiment",
     "categories",
     "actors",
+    "provinces",
     "language",
     "url",
 ]
@@ -39,8 +52,9 @@ def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd
     """The newest ``limit`` matching articles with their categories and actors.
 
     Columns: id, published, estimated (the date is the fetch time: the feed gave
-    none), title, source, risk_score, sentiment, categories (list of
-    keys, highest points first), actors (list, most mentioned first), language, url.
+    none), title, source, risk_score, sentiment, categories (list of keys, highest points
+    first), actors (list, most mentioned first), provinces (ISO codes it reports from or
+    about), language, url.
     """
     rows = conn.execute(
         select(
@@ -76,6 +90,11 @@ def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd
         .order_by(AA.c.article_id, AA.c.mentions.desc(), AA.c.actor)
     ):
         acts.setdefault(article_id, []).append(actor)
+    provs: dict[int, set[str]] = {}
+    for article_id, province in conn.execute(
+        select(AP.c.article_id, AP.c.province).where(AP.c.article_id.in_(ids))
+    ):
+        provs.setdefault(article_id, set()).add(province)
     df = pd.DataFrame(
         [
             {
@@ -88,6 +107,7 @@ def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd
                 "sentiment": r.sentiment,
                 "categories": cats.get(r.id, []),
                 "actors": acts.get(r.id, []),
+                "provinces": sorted(provs.get(r.id, ()), key=iso_order),
                 "language": r.language,
                 "url": r.url or r.link,
             }
@@ -106,7 +126,9 @@ def article_detail(conn: Connection, article_id: int) -> dict | None:
 
     Keys: the article's columns, ``relevance_terms`` (list), ``categories`` (DataFrame:
     category, matches, points), ``terms`` (DataFrame of term matches), ``mentions``
-    (DataFrame of actor mentions), ``actors`` (DataFrame of per-article actors).
+    (DataFrame of actor mentions), ``actors`` (DataFrame of per-article actors),
+    ``places`` (DataFrame of place mentions, with their province, role and whether they
+    count).
     """
     row = conn.execute(
         select(
@@ -180,6 +202,16 @@ def article_detail(conn: Connection, article_id: int) -> dict | None:
             .order_by(AA.c.mentions.desc(), AA.c.actor)
         ).all(),
         columns=["actor", "mentions", "sentiment"],
+    )
+    out["places"] = pd.DataFrame(
+        conn.execute(
+            select(PM.c.place, PM.c.matched, PM.c.kind, PM.c.province, PM.c.role, PM.c.counts,
+                   PM.c.sentence_index, PM.c.start, PM.c.end)
+            .where(PM.c.article_id == article_id)
+            .order_by(PM.c.sentence_index, PM.c.start, PM.c.id)
+        ).all(),
+        columns=["place", "matched", "kind", "province", "role", "counts", "sentence_index",
+                 "start", "end"],
     )
     return out
 

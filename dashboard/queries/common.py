@@ -2,7 +2,8 @@
 
 Only relevant articles are shown; every window filter goes through the
 ``(relevant, published_day)`` index; category and actor filters are correlated
-``EXISTS`` probes on the score tables' primary keys; source filters go through
+``EXISTS`` probes on the score tables' primary keys (a province filter probes
+``article_places``); source filters go through
 ``feed_id``.
 """
 
@@ -14,6 +15,7 @@ from sqlalchemy import exists, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.filters import Filters
+from feeds.config import HIGH_RISK as HIGH_RISK  # re-exported: the queries read it here
 from feeds.store import schema
 from feeds.text import search_key
 
@@ -24,10 +26,11 @@ AA = schema.article_actors
 TM = schema.term_matches
 AM = schema.actor_mentions
 UN = schema.unlisted_names
+AP = schema.article_places
+PM = schema.place_mentions
 RR = schema.refresh_runs
 
 
-HIGH_RISK = 60.0  # risk_score at or above which an article counts as high-risk
 NEGATIVE = -0.05  # sentiment at or below which a scored article counts as negative
 ARTICLE_LIMIT = 500  # rows the Articles table shows (newest first)
 REQUIRED_TABLES = ("articles", "feeds", "refresh_runs", "article_categories", "article_actors")
@@ -64,6 +67,11 @@ def conditions(
         fa = AA.alias("filter_actor")
         conds.append(
             exists().where(fa.c.article_id == A.c.id, fa.c.actor.in_(f.actors)).correlate(A)
+        )
+    if f.provinces:
+        fp = AP.alias("filter_province")
+        conds.append(
+            exists().where(fp.c.article_id == A.c.id, fp.c.province.in_(f.provinces)).correlate(A)
         )
     if f.lang:
         conds.append(A.c.language == f.lang)

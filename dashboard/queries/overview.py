@@ -14,8 +14,9 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, false, func, select, true
 
 from dashboard.filters import Filters
-from dashboard.queries.common import AA, AC, HIGH_RISK, NEGATIVE, A, conditions
+from dashboard.queries.common import AC, HIGH_RISK, NEGATIVE, A, conditions
 from dashboard.series import ALERT_BASELINE_WEEKS, ALERT_RECENT_DAYS, DAILY_COLUMNS, alert_table
+from feeds.alerts.surge import surge_counts
 
 DATED = A.c.published_estimated == false()
 
@@ -82,29 +83,27 @@ def category_daily(conn: Connection, f: Filters, categories) -> pd.DataFrame:
     return long.sort_values(["day", "category"]).reset_index(drop=True)[cols]
 
 
-def _alert_counts(conn: Connection, f: Filters, key, join) -> pd.DataFrame:
-    end = f.end
-    recent_from = end - timedelta(days=ALERT_RECENT_DAYS - 1)
-    base_from = recent_from - timedelta(days=7 * ALERT_BASELINE_WEEKS)
-    is_recent = A.c.published_day >= recent_from
-    rows = conn.execute(
-        select(
-            key.label("key"),
-            func.sum(case((is_recent, 1), else_=0)).label("recent"),
-            func.sum(case((is_recent, 0), else_=1)).label("baseline_total"),
-        )
-        .select_from(join)
-        .where(*conditions(f, start=base_from, end=end), DATED)
-        .group_by(key)
-    ).all()
-    return pd.DataFrame(rows, columns=["key", "recent", "baseline_total"])
+def _alert_counts(conn: Connection, f: Filters, by: str) -> pd.DataFrame:
+    """The surge counts of ``feeds.alerts.surge`` over whole days of the filtered view.
+
+    ``by`` is a dimension of ``feeds.store.dimensions``; a province counts each article
+    once, however many of its places lie in it. Estimated dates are left out.
+    """
+    recent_from = f.end - timedelta(days=ALERT_RECENT_DAYS - 1)
+    return surge_counts(conn, by, recent_from=recent_from, end=f.end,
+                        baseline_from=recent_from - timedelta(days=7 * ALERT_BASELINE_WEEKS),
+                        time_col=A.c.published_day, where=[*conditions(f, dates=False), DATED])
 
 
 def alerts(conn: Connection, f: Filters) -> pd.DataFrame:
-    """Category and actor alerts for the last week of the window (see ``alert_table``)."""
-    cats = _alert_counts(conn, f, AC.c.category, A.join(AC, AC.c.article_id == A.c.id))
-    acts = _alert_counts(conn, f, AA.c.actor, A.join(AA, AA.c.article_id == A.c.id))
-    parts = [alert_table(cats, "category"), alert_table(acts, "actor")]
+    """Category, actor and province alerts for the last week of the window (see
+    ``alert_table``): a surge of articles about one province counts like one of a
+    category."""
+    cats = _alert_counts(conn, f, "category")
+    acts = _alert_counts(conn, f, "actor")
+    provs = _alert_counts(conn, f, "province")
+    parts = [alert_table(cats, "category"), alert_table(acts, "actor"),
+             alert_table(provs, "province")]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["kind", "key", "recent", "baseline", "ratio"])

@@ -39,11 +39,20 @@ from feeds.lexicon.model import (
     LexiconError,
     Lexicons,
     Place,
+    PlaceCues,
     Role,
     Term,
     roles_on,
 )
-from feeds.lexicon.places import PLACE_KINDS, parse_places
+from feeds.lexicon.places import (
+    PLACE_KINDS,
+    PLACES_IN_A_PROVINCE,
+    PROVINCIAL,
+    iso_order,
+    parse_place_cues,
+    parse_places,
+    province_codes,
+)
 from feeds.lexicon.sentiment import parse_sentiment
 from feeds.lexicon.terms import inflections, parse_terms
 from feeds.lexicon.world_names import FILE as WORLD_NAMES
@@ -55,17 +64,22 @@ OPTIONAL_FILES = (WORLD_NAMES,)  # read when present
 __all__ = [
     "ACTOR_TYPES",
     "FILES",
+    "PLACES_IN_A_PROVINCE",
     "PLACE_KINDS",
+    "PROVINCIAL",
     "Actor",
     "Category",
     "LexiconError",
     "Lexicons",
     "Place",
+    "PlaceCues",
     "Role",
     "Term",
     "inflections",
+    "iso_order",
     "load_lexicons",
     "phrase_keys",
+    "province_codes",
     "roles_on",
 ]
 
@@ -106,6 +120,7 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
         sentiment=MappingProxyType(sentiment),
         rules=rules,
         **actor_file,
+        place_cues=parse_place_cues(raws["places.toml"]),
         version=digest.hexdigest()[:12],
         directory=directory,
     )

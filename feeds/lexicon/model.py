@@ -139,6 +139,16 @@ class Place:
     decisive: bool = True
     exclude: tuple[str, ...] = ()
     scripts: tuple[str, ...] = ()  # names in other scripts (world_names.toml): substrings
+    iso: str | None = None  # provinces and the capital: their ISO 3166-2:KH code
+    at: tuple[float, float] | None = None  # (longitude, latitude): a point on the map
+
+
+@dataclass(frozen=True)
+class PlaceCues:
+    """Words that say a place mention is not what an article is about (``[mentions]``)."""
+
+    address: tuple[str, ...] = ()  # with a digit in the sentence: a postal address line
+    lists: tuple[str, ...] = ()  # just before two or more places: a passing list
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +167,7 @@ class Lexicons:
     credit_words: tuple[str, ...] = ()
     km_credit_words: tuple[str, ...] = ()
     rules: FileRules = FileRules()
+    place_cues: PlaceCues = PlaceCues()
     version: str = ""
     directory: Path | None = None
 

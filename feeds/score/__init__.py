@@ -8,14 +8,21 @@ unlisted names and the risk score from that single pass. See ``docs/scoring.md``
 
 * ``article``: the pass itself; ``matcher``: the compiled indexes, cached per version
 * ``segment`` (sentences), ``language``, ``sentiment`` (VADER, faster), ``phrases`` and
-  ``khmer`` (lookup), ``terms``, ``actors``, ``relevance``, ``names``, ``risk``
+  ``khmer`` (lookup), ``terms``, ``actors``, ``relevance``, ``places``, ``names``,
+  ``risk``
 * ``results``: the score's data types, which the store reads
 """
 
 from feeds.score.article import score_article
 from feeds.score.language import detect_language
 from feeds.score.matcher import compiled
-from feeds.score.results import ActorMention, ArticleScore, TermMatch, UnlistedName
+from feeds.score.results import (
+    ActorMention,
+    ArticleScore,
+    PlaceMention,
+    TermMatch,
+    UnlistedName,
+)
 from feeds.score.segment import sentences
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "ArticleScore",
     "TermMatch",
     "UnlistedName",
+    "PlaceMention",
     "compiled",
     "detect_language",
     "score_article",

@@ -17,6 +17,7 @@ from operator import add
 
 from feeds.lexicon import Lexicons
 from feeds.score import actors as _actors
+from feeds.score import places as _places
 from feeds.score import relevance as _relevance
 from feeds.score import terms as _terms
 from feeds.score.language import detect_language, language_sample
@@ -167,6 +168,7 @@ def score_article(
     screen, screen_active = comp.screen.apply, comp.screen.active
     low = toks.low
     terms, actors, places = comp.terms, comp.actors, comp.places
+    place_hits: list[tuple[int, int, int, int, bool]] = []  # judged by feeds.score.places
     for si in sorted(found):
         # Most sentences hold at most one term, one actor and one place and no exclusion:
         # those are handled here; anything else goes to the kind's resolver.
@@ -254,6 +256,7 @@ def score_article(
                     start,
                     end,
                 )
+                place_hits.append((si, start, end, ref, acronym))
 
     if always_relevant:
         relevant, relevance_terms = True, [_relevance.ALWAYS]
@@ -294,6 +297,9 @@ def score_article(
             toks.written_somewhere,
             has_title=has_title,
             place_words=comp.screen.place_words,
+        ),
+        place_mentions=_places.place_mentions(
+            place_hits, joined, starts, 1 if has_title else 0, lexicons
         ),
         vetoed=vetoed,
         furniture=sorted(furniture),

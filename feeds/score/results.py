@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from feeds.lexicon import iso_order
+
 
 @dataclass(frozen=True)
 class TermMatch:
@@ -25,6 +27,19 @@ class ActorMention:
     start: int
     end: int
     sentiment: float | None  # the sentence's VADER compound; None when not scored
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    place: str  # canonical name from places.toml
+    kind: str  # its kind (province, town, border_crossing ...)
+    province: str | None  # ISO 3166-2:KH code of its province; None: no province
+    matched: str  # the text as it appeared
+    sentence_index: int
+    start: int
+    end: int
+    role: str  # dateline, place, list, address, support (see feeds.score.places)
+    counts: bool  # puts the article in ``province``
 
 
 @dataclass(frozen=True)
@@ -54,3 +69,10 @@ class ArticleScore:
     # matches a context rule stopped (weight 0, ``rule`` says why): evidence, not risk
     vetoed: list[TermMatch] = field(default_factory=list)
     furniture: list[int] = field(default_factory=list)  # sentences dropped as page furniture
+    place_mentions: list[PlaceMention] = field(default_factory=list)
+
+    @property
+    def provinces(self) -> list[str]:
+        """ISO codes of the provinces the article reports from or about."""
+        codes = {m.province for m in self.place_mentions if m.counts and m.province}
+        return sorted(codes, key=iso_order)

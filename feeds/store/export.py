@@ -3,9 +3,10 @@
 One record per article, with the same fields in both places:
 
 url, title, source, published (ISO 8601, UTC), language, sentiment, risk_score,
-risk_terms (category -> list of matched terms), actors (canonical names), and text when
-asked for. Records stream in batches so an export of a million articles stays small in
-memory.
+risk_terms (category -> list of matched terms), actors (canonical names), provinces (ISO
+3166-2:KH codes of the provinces it reports from or about), places (the names that put
+it there), and text when asked for. Records stream in batches so an export of a million
+articles stays small in memory.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from typing import IO
 
 from sqlalchemy import Connection, Select, select
 
+from feeds.lexicon import iso_order
 from feeds.store import schema
 
 EXPORT_FIELDS = ["url", "title", "source", "published", "language", "sentiment",
-                 "risk_score", "risk_terms", "actors"]
+                 "risk_score", "risk_terms", "actors", "provinces", "places"]
 BATCH = 1000
 
 
@@ -60,6 +62,7 @@ def records(conn: Connection, article_ids: Select | None = None, *,
         ids = [row.id for row in batch]
         terms = _terms_by_article(conn, ids)
         actors = _actors_by_article(conn, ids)
+        places = _places_by_article(conn, ids)
         for row in batch:
             record = {
                 "url": row.url,
@@ -71,6 +74,8 @@ def records(conn: Connection, article_ids: Select | None = None, *,
                 "risk_score": row.risk_score,
                 "risk_terms": terms.get(row.id, {}),
                 "actors": actors.get(row.id, []),
+                "provinces": _province_codes(places.get(row.id, [])),
+                "places": [place for place, _province in places.get(row.id, [])],
             }
             if with_text:
                 record["text"] = row.text
@@ -114,6 +119,24 @@ def _actors_by_article(conn: Connection, ids: list[int]) -> dict[int, list[str]]
     return out
 
 
+def _places_by_article(conn: Connection, ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Per article, its counting places as (name, province), most mentioned first."""
+    t = schema.article_places
+    out: dict[int, list[tuple[str, str]]] = {}
+    rows = conn.execute(
+        select(t.c.article_id, t.c.place, t.c.province)
+        .where(t.c.article_id.in_(ids))
+        .order_by(t.c.article_id, t.c.mentions.desc(), t.c.place)
+    )
+    for article_id, place, province in rows:
+        out.setdefault(article_id, []).append((place, province))
+    return out
+
+
+def _province_codes(places: list[tuple[str, str]]) -> list[str]:
+    return sorted({province for _place, province in places}, key=iso_order)
+
+
 def fields(with_text: bool = False) -> list[str]:
     return EXPORT_FIELDS + (["text"] if with_text else [])
 
@@ -146,7 +169,8 @@ def write_csv(rows: Iterable[dict], fp: IO[str], with_text: bool = False) -> int
     for record in rows:
         flat = {key: spreadsheet_safe(value) for key, value in record.items()}
         flat["risk_terms"] = json.dumps(record["risk_terms"], ensure_ascii=False)
-        flat["actors"] = json.dumps(record["actors"], ensure_ascii=False)
+        for key in ("actors", "provinces", "places"):
+            flat[key] = json.dumps(record[key], ensure_ascii=False)
         writer.writerow(flat)
         count += 1
     return count

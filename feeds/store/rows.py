@@ -40,6 +40,8 @@ class ScoreRows:
     actor_mentions: list[dict] = field(default_factory=list)
     article_actors: list[dict] = field(default_factory=list)
     unlisted_names: list[dict] = field(default_factory=list)
+    place_mentions: list[dict] = field(default_factory=list)
+    article_places: list[dict] = field(default_factory=list)
 
     EVIDENCE = (
         "term_matches",
@@ -47,6 +49,8 @@ class ScoreRows:
         "actor_mentions",
         "article_actors",
         "unlisted_names",
+        "place_mentions",
+        "article_places",
     )
 
 
@@ -59,6 +63,8 @@ def score_rows(article_id: int, score: ArticleScore, lexicon_version: str,
     * ``article_actors``: one row per actor, with its mention count and the mean
       sentiment of the sentences naming it; a sentence naming an actor twice counts once,
       and sentences without a sentiment (Khmer) are left out of the mean.
+    * ``article_places``: one row per place with a mention that counts (see
+      ``feeds.score.places``), with the number of such mentions.
     """
     out = ScoreRows(article=dict(
         relevant=score.relevant,
@@ -97,4 +103,16 @@ def score_rows(article_id: int, score: ArticleScore, lexicon_version: str,
              example=n.example)
         for n in score.unlisted_names
     ]
+    per_place: dict[str, dict] = {}
+    for m in score.place_mentions:
+        out.place_mentions.append(dict(
+            article_id=article_id, place=m.place, kind=m.kind, province=m.province,
+            matched=m.matched, sentence_index=m.sentence_index, start=m.start, end=m.end,
+            role=m.role, counts=m.counts))
+        if m.counts:
+            row = per_place.setdefault(m.place, dict(
+                article_id=article_id, place=m.place, kind=m.kind, province=m.province,
+                mentions=0))
+            row["mentions"] += 1
+    out.article_places = list(per_place.values())
     return out

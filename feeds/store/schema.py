@@ -29,10 +29,14 @@ article_actors   per article and actor: mention count and mean sentence sentimen
 unlisted_names   capitalised names not in the actor file, per article (candidates).
 backfill_state   per feed and history method: how far ``backfill`` got and how it ended.
 backfill_windows per feed and method: each date window ``backfill`` finished (checkpoints).
+place_mentions   every gazetteer place named: kind, province, role, sentence, offsets.
+article_places   per article, the places that put it on the map (counting mentions):
+                 place, kind, province (ISO 3166-2:KH) and mention count. An article's
+                 provinces are the distinct ``province`` values of its rows here.
 
-Offsets in ``term_matches`` and ``actor_mentions`` are character offsets within the
-sentence ``sentence_index`` of ``feeds.score.sentences(title, text)``, which the dashboard
-calls to re-split an article and highlight its evidence.
+Offsets in ``term_matches``, ``actor_mentions`` and ``place_mentions`` are character
+offsets within the sentence ``sentence_index`` of ``feeds.score.sentences(title, text)``,
+which the dashboard calls to re-split an article and highlight its evidence.
 """
 
 from __future__ import annotations
@@ -146,6 +150,8 @@ article_feeds = Table(
     Column("first_seen_at", DateTime, nullable=False),
 )
 Index("ix_article_feeds_guid", article_feeds.c.feed_id, article_feeds.c.guid)
+# When each feed last brought something new: the silence alerts (migration 0006).
+Index("ix_article_feeds_seen", article_feeds.c.feed_id, article_feeds.c.first_seen_at)
 
 term_matches = Table(
     "term_matches",
@@ -237,5 +243,86 @@ backfill_windows = Table(
     Column("finished_at", DateTime, nullable=False),
 )
 
+place_mentions = Table(
+    "place_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("place", String(200), nullable=False),  # canonical name from places.toml
+    Column("kind", String(40), nullable=False),
+    Column("province", String(8)),  # ISO 3166-2:KH code; NULL: the place has none
+    Column("matched", Text, nullable=False),  # the text as it appeared
+    Column("sentence_index", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("role", String(12), nullable=False),  # dateline place list address support
+    Column("counts", Boolean, nullable=False),  # puts the article in ``province``
+)
+Index("ix_place_mentions_article", place_mentions.c.article_id)
+
+article_places = Table(
+    "article_places",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("place", String(200), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("province", String(8), nullable=False),
+    Column("mentions", Integer, nullable=False),  # its counting mentions in the article
+)
+Index("ix_article_places_province", article_places.c.province, article_places.c.article_id)
+Index("ix_article_places_place", article_places.c.place, article_places.c.article_id)
+
 SCORE_TABLES = (term_matches, article_categories, actor_mentions, article_actors,
-                unlisted_names)
+                unlisted_names, place_mentions, article_places)
+
+# --- alerts (feeds/alerts; migration 0006) -------------------------------------------------
+# alert_events      one row per alert that fired: what, why (evidence JSON) and the link.
+# alert_cooldowns   per rule and subject, until when it may not fire again. The row is
+#                   claimed with a conditional write, so two schedulers never both send.
+# alert_deliveries  one row per event and destination: the outbox with its retry state.
+#                   Destinations are stored by name; their URLs (secrets) never are.
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule", String(120), nullable=False),
+    Column("kind", String(20), nullable=False),  # surge | watch | high_risk | silence | brief
+    Column("subject", String(300), nullable=False),  # what fired: "category:arrests_legal"
+    Column("fired_at", DateTime, nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("window_end", DateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("reason", Text, nullable=False),  # the counts against the baseline, in words
+    Column("evidence", Text, nullable=False),  # JSON: figures and up to 5 articles
+    Column("link", Text),  # the dashboard view that reproduces it
+)
+Index("ix_alert_events_fired", alert_events.c.fired_at)
+
+alert_cooldowns = Table(
+    "alert_cooldowns",
+    metadata,
+    Column("rule", String(120), primary_key=True),
+    Column("subject", String(300), primary_key=True),
+    Column("fired_at", DateTime, nullable=False),
+    Column("until", DateTime, nullable=False),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", Integer, ForeignKey("alert_events.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("destination", String(120), nullable=False),  # a name, never the URL
+    Column("status", String(12), nullable=False, server_default="pending"),  # sent, expired
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    Column("last_error", Text),  # masked: no destination URL or secret ever lands here
+)
+Index("ix_alert_deliveries_due", alert_deliveries.c.status, alert_deliveries.c.next_attempt_at)
+Index("ix_alert_deliveries_event", alert_deliveries.c.event_id)

@@ -6,7 +6,7 @@ per feed and method (and the page cursor of paged feeds). ``articles.arrival`` s
 whether an article came from a refresh (``feed``) or from one of the history methods.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa

@@ -8,7 +8,7 @@ folded the same way in Python, so both databases answer alike. Existing articles
 filled in here, in batches by id.
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0007
 """
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from alembic import op
 from feeds.store.rows import search_text
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
-"""The hand labels of the development set: loading and checking them.
+"""The hand labels of the development and held-out sets: loading and checking them.
 
-One JSON object per line in tests/eval/labels.jsonl; tests/eval/GUIDE.md defines every
+One JSON object per line in tests/eval/labels.jsonl (and, with the same schema, in
+tests/eval/heldout.jsonl); tests/eval/GUIDE.md defines every
 field and the rules for borderline cases. Checked here rather than trusted, because a
 benchmark that silently scores against a broken label is worse than none.
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 from eval_corpora import ROOT, reader_for
 
 LABELS = ROOT / "tests" / "eval" / "labels.jsonl"
+# The held-out set: same schema, labelled blind, never used to tune rules (GUIDE.md).
+HELDOUT = ROOT / "tests" / "eval" / "heldout.jsonl"
 TERMS = ROOT / "data" / "lexicons" / "terms.toml"
 
 RISKS = ("low", "medium", "high")

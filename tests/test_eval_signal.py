@@ -1,6 +1,6 @@
-"""The development set behind benchmarks/eval_signal.py: its labels are valid and every
-labelled text can be found again in ../shared/corpora (the texts are never stored in
-the project)."""
+"""The development and held-out sets behind benchmarks/eval_signal.py: their labels are
+valid, the two sets share no item, and every labelled text can be found again in
+../shared/corpora (the texts are never stored in the project)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def labels() -> list[dict]:
     return eval_labels.load()
 
 
+@pytest.fixture(scope="module")
+def heldout() -> list[dict]:
+    return eval_labels.load(eval_labels.HELDOUT)
+
+
 def test_labels_are_valid_and_enough(labels):
     assert len(labels) >= 300
     urls = [x["url"] for x in labels]
@@ -41,6 +46,18 @@ def test_labels_are_valid_and_enough(labels):
     assert {"en", "km"} < languages and len(languages) >= 5
     assert any(not x["relevant"] and x["language"] == "km" for x in labels)
     assert any("near-miss" in x["tags"] for x in labels)
+
+
+def test_heldout_is_valid_and_apart_from_the_development_set(labels, heldout):
+    # load() already refused bad fields, unknown categories and repeated URLs
+    assert len(heldout) >= 100
+    dev_urls = {x["url"] for x in labels}
+    dev_keys = {(x["source"], x["locator"]) for x in labels}
+    assert not [x["url"] for x in heldout if x["url"] in dev_urls]
+    assert not [x["url"] for x in heldout if (x["source"], x["locator"]) in dev_keys]
+    languages = {x["language"] for x in heldout}
+    assert {"en", "km"} < languages and len(languages) >= 5
+    assert any(x["relevant"] for x in heldout) and any(not x["relevant"] for x in heldout)
 
 
 def test_a_bad_label_is_refused(tmp_path, labels):
@@ -71,7 +88,9 @@ def test_a_bad_label_is_refused(tmp_path, labels):
 
 @needs_corpora
 @pytest.mark.corpora
-def test_every_labelled_text_is_in_the_corpora(labels):
+@pytest.mark.parametrize("which", ["labels", "heldout"])
+def test_every_labelled_text_is_in_the_corpora(which, request):
+    labels = request.getfixturevalue(which)
     wanted = {(x["source"], x["locator"]) for x in labels}
     found = eval_corpora.find(CORPORA, wanted)
     missing = sorted(wanted - set(found))

@@ -167,9 +167,11 @@ def _fmt(value: float | None) -> str:
     return "  n/a" if value is None else f"{value:5.2f}"
 
 
-def report(figures: dict, n_items: int, n_missing: int) -> list[str]:
-    """The printed table, one figure per line with its goal."""
-    lines = [f"Development set: {n_items} items scored"
+def report(
+    figures: dict, n_items: int, n_missing: int, name: str = "Development set"
+) -> list[str]:
+    """The printed table, one figure per line with its goal; ``name`` says which label set."""
+    lines = [f"{name}: {n_items} items scored"
              + (f", {n_missing} texts NOT FOUND" if n_missing else "")]
     p, r, f = prf(figures["relevance"])
     lines.append(f"Relevance        P {_fmt(p)}  R {_fmt(r)}  F1 {_fmt(f)}"
@@ -235,6 +237,15 @@ def patterns(errors: list[dict], top: int = 8) -> list[str]:
     ]
 
 
+def _set_name(path: Path) -> str:
+    """How the header names the label file: the two known sets by role, others by path."""
+    if path.resolve() == eval_labels.LABELS.resolve():
+        return "Development set"
+    if path.resolve() == eval_labels.HELDOUT.resolve():
+        return "Held-out set"
+    return f"Label set {path}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpora", type=Path, default=eval_corpora.default_corpora(),
@@ -258,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     score, facts = make_scorer(args.lexicons)
     figures, errors = evaluate(labels, records, score, facts)
     missing = sum(1 for e in errors if e["kind"] == "text not found")
-    print("\n".join(report(figures, len(labels) - missing, missing) + patterns(errors)))
+    table = report(figures, len(labels) - missing, missing, _set_name(args.labels))
+    print("\n".join(table + patterns(errors)))
     args.errors.parent.mkdir(parents=True, exist_ok=True)
     with args.errors.open("w", encoding="utf-8") as f:
         for e in errors:

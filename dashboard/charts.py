@@ -428,19 +428,24 @@ def coverage_chart(df: pd.DataFrame, *, x_domain: XDomain = None) -> alt.Chart:
 
 
 def score_breakdown_chart(df: pd.DataFrame) -> alt.Chart:
-    """One article's points per risk category (``df``: label, points, matches)."""
-    data = df[["label", "points", "matches"]].copy()
+    """One article's points per risk category (``df``: label, points, matches, and
+    optionally severity: the category's factor from terms.toml, already in the points)."""
+    columns = ["label", "points", "matches"] + (["severity"] if "severity" in df else [])
+    data = df[columns].copy()
+    tooltip = [
+        alt.Tooltip("label:N", title="Category"),
+        alt.Tooltip("points:Q", title="Points", format=".2f"),
+        alt.Tooltip("matches:Q", title="Matches"),
+    ]
+    if "severity" in data:
+        tooltip.append(alt.Tooltip("severity:Q", title="Severity (in the points)", format=".2f"))
     return (
         alt.Chart(data)
         .mark_bar(color="#b91c1c")
         .encode(
             x=alt.X("points:Q", title="Points (before scaling)"),
             y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=LABEL_LIMIT)),
-            tooltip=[
-                alt.Tooltip("label:N", title="Category"),
-                alt.Tooltip("points:Q", title="Points", format=".2f"),
-                alt.Tooltip("matches:Q", title="Matches"),
-            ],
+            tooltip=tooltip,
         )
         .properties(height=max(120, 50 + 30 * len(data)))
     )

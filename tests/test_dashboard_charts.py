@@ -267,6 +267,10 @@ def test_score_breakdown_chart():
     df = pd.DataFrame({"label": ["Security", "Arrests"], "points": [3.0, 2.0], "matches": [2, 1]})
     spec = charts.score_breakdown_chart(df).to_dict()
     assert spec["encoding"]["x"]["field"] == "points"
+    assert [t["field"] for t in spec["encoding"]["tooltip"]] == ["label", "points", "matches"]
+    # the category's severity, when known, is shown with its points
+    spec = charts.score_breakdown_chart(df.assign(severity=[1.0, 0.75])).to_dict()
+    assert spec["encoding"]["tooltip"][-1]["field"] == "severity"
 
 
 @pytest.mark.parametrize(

@@ -119,9 +119,10 @@ def test_declared_khmer_without_khmer_script_is_checked(lex):
 def test_unscored_article_has_no_sentiment_scaling(lex):
     khmer = score_article("", "ប៉ូលិសបានចាប់ខ្លួនសកម្មជន។", lex)
     assert khmer.sentiment is None
-    points = sum(khmer.category_points.values())
-    assert points > 0
-    assert khmer.risk_score == pytest.approx(100 * (1 - math.exp(-points / 10)), abs=0.01)
+    ranked = sorted(khmer.category_points.values(), reverse=True)
+    raw = sum(p / rank for rank, p in enumerate(ranked, start=1))
+    assert raw > 0
+    assert khmer.risk_score == pytest.approx(100 * (1 - math.exp(-raw / 5)), abs=0.01)
 
 
 def test_political_and_economic_losses_read_negative(lex):

@@ -169,11 +169,20 @@ with left:
         st.caption("No risk terms matched: the risk score comes from nothing else.")
     else:
         breakdown = cats.assign(label=[ctx.label(c) for c in cats["category"]])
+        lex = data.lexicons()
+        if lex is not None:
+            breakdown["severity"] = [
+                lex.categories[c].severity if c in lex.categories else None
+                for c in cats["category"]
+            ]
         present.chart(charts.score_breakdown_chart, breakdown)
         st.caption(
-            f"Category points sum the weights of their matched terms; the risk "
-            f"score ({present.fmt_num(detail['risk_score'])}) scales their total to "
-            "0–100."
+            "Category points: each distinct term once, at its heaviest match (half weight "
+            "below the title and first three sentences), added with diminishing returns "
+            "and multiplied by the category's severity. The risk score "
+            f"({present.fmt_num(detail['risk_score'])}) adds the categories largest first "
+            "(full, half, a third ...), raises the sum by negative tone and scales it to "
+            "0–100; docs/scoring.md works an example."
         )
 with right:
     st.markdown("**Why it counts as relevant**")

@@ -83,6 +83,7 @@ class Category:
     label: str
     description: str
     terms: tuple[Term, ...]
+    severity: float = 1.0  # how grave its events are, 0 < s <= 1: multiplies its risk points
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,9 @@ The matching rules every file shares are in ``feeds.lexicon``.
     [categories.arrests_legal]              # id: lower case, digits, underscores
     label = "Arrests & prosecutions"        # shown on the dashboard
     description = "What the category covers"
+    severity = 0.75                         # optional, 0 < s <= 1 (default 1): how grave
+                                            # the category's events are for the country;
+                                            # its risk points are multiplied by it
 
     [[categories.arrests_legal.terms]]
     term = "arrest"                 # canonical term, also matched
@@ -66,7 +69,8 @@ lone passing mention deep in a long article stays in the evidence with its weigh
 adds nothing::
 
     [reported]
-    points = 4.5                    # category points that make it reported anywhere
+    points = 4.5                    # points that make it reported anywhere: its match
+                                    # weights w1/1 + w2/2 + ... (before severity)
     lead = 1                        # or a match in the title or the first body sentence
                                     # (not one discounted as the past)
 
@@ -146,6 +150,17 @@ def inflections(phrase: str, mode: str) -> list[str]:
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _severity(where: f.Where, table: dict) -> float:
+    """A category's ``severity``: a number in (0, 1], 1 when not given (full weight)."""
+    value = table.get("severity", 1.0)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise where.error("severity", f"must be a number, got {value!r}")
+    if not 0 < value <= 1:
+        raise where.error("severity", f"must be > 0 and <= 1, got {value!r}")
+    return float(value)
+
 _TERM_FIELDS = {
     "term",
     "weight",
@@ -179,7 +194,8 @@ def parse_terms(raw: dict) -> tuple[dict[str, Category], FileRules]:
             raise where.error(None, f"id is {len(cid)} characters long "
                                     f"(at most {MAX_CATEGORY_CHARS})")
         f.check_fields(
-            where, table, {"label", "description", "terms"}, ("label", "description", "terms")
+            where, table, {"label", "description", "terms", "severity"},
+            ("label", "description", "terms"),
         )
         label = f.string(where, table, "label")
         description = f.string(where, table, "description")
@@ -265,5 +281,6 @@ def parse_terms(raw: dict) -> tuple[dict[str, Category], FileRules]:
                     **rules,
                 )
             )
-        out[cid] = Category(id=cid, label=label, description=description, terms=tuple(terms))
+        out[cid] = Category(id=cid, label=label, description=description, terms=tuple(terms),
+                            severity=_severity(where, table))
     return out, file_rules(raw, words, category_ids)

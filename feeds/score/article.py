@@ -24,7 +24,7 @@ from feeds.score.language import detect_language, language_sample
 from feeds.score.matcher import Compiled, compiled
 from feeds.score.names import unlisted_names
 from feeds.score.results import ActorMention, ArticleScore, TermMatch
-from feeds.score.risk import category_points, risk_score
+from feeds.score.risk import category_points, risk_score, term_points
 from feeds.score.segment import sentences
 from feeds.score.sentiment import summarise
 from feeds.text import collapse, khmer_letter_count, normalise
@@ -267,14 +267,22 @@ def score_article(
         compounds = [c for i, c in enumerate(compounds) if i not in furniture]
     summary = summarise(compounds) if compounds else None
     sentiment = summary[0] if summary else None
-    points = category_points(term_matches)
+    # the categories the article reports (terms.toml's [reported]), then their risk points
+    reported = term_points(term_matches)
     if rules.report_points:
         lead = (1 if has_title else 0) + rules.report_lead
         # a historical reference in the lead does not make a current story of it
         in_lead = {
             m.category for m in term_matches if m.sentence_index < lead and "past:" not in m.rule
         }
-        points = {c: p for c, p in points.items() if p >= rules.report_points or c in in_lead}
+        reported = {
+            c: p for c, p in reported.items() if p >= rules.report_points or c in in_lead
+        }
+    points = category_points(
+        (m for m in term_matches if m.category in reported),
+        {c.id: c.severity for c in lexicons.categories.values()},
+        1 if has_title else 0,
+    )
     return ArticleScore(
         relevant=relevant,
         relevance_terms=relevance_terms,

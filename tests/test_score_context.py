@@ -254,6 +254,15 @@ COUNTS_OR_NOT = [
      "More than 2,000 families evacuated to safe sites."),
     ("security_military", "troop", "Thai troops moved into the disputed area.",
      "The two armies signed a friendship pact between their troops."),
+    ("land_labour", "pollution", "Villagers say the gold mine polluted the river.",
+     "Phnom Penh ranked high for air pollution on Friday."),
+    ("land_labour", "pollution", "Waste from the factory contaminated a stream.",
+     "Deminers cleared land contaminated by landmines."),
+    ("land_labour", "mining site", "Officials shut down a mining company over dead fish.",
+     "A new mining company opened an office in the capital."),
+    ("media_civil_society", "reporting ban",
+     "The ministry told reporters not to report troop moves.",
+     "The victim asked police not to report her name."),
 ]
 
 
@@ -272,7 +281,19 @@ INSTEAD = [
     ("boycott", "The banned party urged voters to boycott the election.", "political_crisis"),
     ("surveillance", "Local authorities kept opposition supporters under surveillance.",
      "political_crisis"),
+    ("disqualify", "The new rules could disqualify journalists and newsrooms.",
+     "media_civil_society"),
 ]
+
+
+def test_an_arrested_opposition_figure_is_also_politics(lex):
+    s = scored(lex, "Police arrested a former CNRP commune chief on Monday.")
+    pair = [m for m in s.term_matches if m.category == "political_crisis"]
+    assert [m.rule for m in pair] == ["pair: opposition figure (cnrp)"]
+    s = scored(lex, "ប៉ូលិសបានចាប់ខ្លួនសកម្មជនគណបក្សសង្គ្រោះជាតិម្នាក់។")
+    assert any(m.rule.startswith("pair: opposition") for m in s.term_matches)
+    s = scored(lex, "Police arrested two men for theft on Monday.")
+    assert not [m for m in s.term_matches if m.category == "political_crisis"]
 
 
 @pytest.mark.parametrize("term,sentence,category", INSTEAD)

@@ -254,6 +254,8 @@ COUNTS_OR_NOT = [
      "More than 2,000 families evacuated to safe sites."),
     ("security_military", "troop", "Thai troops moved into the disputed area.",
      "The two armies signed a friendship pact between their troops."),
+    ("sanctions_trade", "tariff", "The US raised tariffs on Cambodian garments.",
+     "Customs revenue from import tariffs rose this year."),
     ("land_labour", "pollution", "Villagers say the gold mine polluted the river.",
      "Phnom Penh ranked high for air pollution on Friday."),
     ("land_labour", "pollution", "Waste from the factory contaminated a stream.",

@@ -308,3 +308,12 @@ def test_trade_uncertainty_named_as_a_risk_is_trade(lex):
     s = scored(lex, "Growth will slow amid global trade uncertainty and protectionist measures.")
     found = [m.term for m in s.term_matches if m.category == "sanctions_trade"]
     assert found == ["trade tension", "trade tension"]
+
+
+def test_khmer_ban_needs_a_political_object_in_its_sentence(lex):
+    s = scored(lex, "តុលាការបានហាមឃាត់គណបក្សប្រឆាំង។", language="km")
+    assert ("political_crisis", "ban") in cats(s)
+    s = scored(lex, "ក្រសួងបានហាមឃាត់ការប្រើប្រាស់ទឹកអូរនោះជាបណ្តោះអាសន្ន។", language="km")
+    assert ("political_crisis", "ban") not in cats(s)
+    assert [v.rule for v in s.vetoed if v.term == "ban"] == [
+        "requires: none of its context words nearby"]

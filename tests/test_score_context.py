@@ -317,3 +317,12 @@ def test_khmer_ban_needs_a_political_object_in_its_sentence(lex):
     assert ("political_crisis", "ban") not in cats(s)
     assert [v.rule for v in s.vetoed if v.term == "ban"] == [
         "requires: none of its context words nearby"]
+
+
+def test_officials_held_by_the_anti_corruption_unit_are_a_corruption_case(lex):
+    s = scored(lex, "The Anti-Corruption Unit detained two provincial officials.")
+    pair = [m for m in s.term_matches if m.category == "crime_corruption"]
+    assert [m.rule for m in pair] == [
+        "pair: held by the Anti-Corruption Unit (anti-corruption unit)"]
+    s = scored(lex, "The Anti-Corruption Unit opened a new office.")
+    assert not [m for m in s.term_matches if m.category == "crime_corruption"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from feeds.score import score_article
 
 
@@ -226,3 +228,101 @@ def test_travel_alerts_and_denied_closures_are_not_sanctions(lex):
     assert ("sanctions_trade", "border closure") not in cats(s)
     s = scored(lex, "រាជរដ្ឋាភិបាលគ្មានគម្រោងបិទច្រកព្រំដែនទេ។", language=None)
     assert ("sanctions_trade", "border closure") not in cats(s)
+
+
+
+# --- sanctions aimed at Cambodia, security beyond crime ------------------------------
+
+# (category, term, a sentence where it counts, one where a rule stops it)
+COUNTS_OR_NOT = [
+    ("sanctions_trade", "sanction", "The US imposed sanctions on two Cambodian tycoons.",
+     "The reporter exposed a tycoon's efforts to evade sanctions."),
+    ("sanctions_trade", "sanction", "Lawmakers called for sanctions on Cambodian leaders.",
+     "The report recommended sanctions against the officials."),
+    ("sanctions_trade", "aid suspension",
+     "The EU suspended aid over the dissolution of the opposition.",
+     "Officials downplayed the aid cuts."),
+    ("sanctions_trade", "boycott", "Thai shoppers boycott Cambodian goods.",
+     "Thailand threatened to boycott the border talks."),
+    ("sanctions_trade", "black-list", "The FATF kept the country on its blacklist.",
+     "Her name was on an immigration blacklist at the airport."),
+    ("security_military", "gunfire", "Thai soldiers opened gunfire on the border post.",
+     "Escaping detainees exchanged gunfire with the police at the court."),
+    ("security_military", "weapon", "Thai troops fired heavy weapons across the border.",
+     "Police seized a knife and two weapons from the robbers."),
+    ("security_military", "evacuate", "Villagers were evacuated as Thai shelling hit the border.",
+     "More than 2,000 families evacuated to safe sites."),
+    ("security_military", "troop", "Thai troops moved into the disputed area.",
+     "The two armies signed a friendship pact between their troops."),
+    ("sanctions_trade", "tariff", "The US raised tariffs on Cambodian garments.",
+     "Customs revenue from import tariffs rose this year."),
+    ("land_labour", "pollution", "Villagers say the gold mine polluted the river.",
+     "Phnom Penh ranked high for air pollution on Friday."),
+    ("land_labour", "pollution", "Waste from the factory contaminated a stream.",
+     "Deminers cleared land contaminated by landmines."),
+    ("land_labour", "mining site", "Officials shut down a mining company over dead fish.",
+     "A new mining company opened an office in the capital."),
+    ("media_civil_society", "reporting ban",
+     "The ministry told reporters not to report troop moves.",
+     "The victim asked police not to report her name."),
+]
+
+
+@pytest.mark.parametrize("category,term,counts,stopped", COUNTS_OR_NOT)
+def test_context_decides_whether_a_term_counts(lex, category, term, counts, stopped):
+    assert (category, term) in cats(scored(lex, counts))
+    s = scored(lex, stopped)
+    assert (category, term) not in cats(s)
+    assert [v.rule for v in s.vetoed if v.term == term], s.vetoed  # the evidence says why
+
+
+# (term, sentence, the category it counts for instead)
+INSTEAD = [
+    ("aid suspension", "A global aid freeze left independent media short of money.",
+     "media_civil_society"),
+    ("boycott", "The banned party urged voters to boycott the election.", "political_crisis"),
+    ("surveillance", "Local authorities kept opposition supporters under surveillance.",
+     "political_crisis"),
+    ("disqualify", "The new rules could disqualify journalists and newsrooms.",
+     "media_civil_society"),
+]
+
+
+def test_an_arrested_opposition_figure_is_also_politics(lex):
+    s = scored(lex, "Police arrested a former CNRP commune chief on Monday.")
+    pair = [m for m in s.term_matches if m.category == "political_crisis"]
+    assert [m.rule for m in pair] == ["pair: opposition figure (cnrp)"]
+    s = scored(lex, "ប៉ូលិសបានចាប់ខ្លួនសកម្មជនគណបក្សសង្គ្រោះជាតិម្នាក់។")
+    assert any(m.rule.startswith("pair: opposition") for m in s.term_matches)
+    s = scored(lex, "Police arrested two men for theft on Monday.")
+    assert not [m for m in s.term_matches if m.category == "political_crisis"]
+
+
+@pytest.mark.parametrize("term,sentence,category", INSTEAD)
+def test_context_moves_a_term_to_another_category(lex, term, sentence, category):
+    m = next(m for m in scored(lex, sentence).term_matches if m.term == term)
+    assert (m.category, m.rule.split(":")[0]) == (category, "instead")
+
+
+def test_trade_uncertainty_named_as_a_risk_is_trade(lex):
+    s = scored(lex, "Growth will slow amid global trade uncertainty and protectionist measures.")
+    found = [m.term for m in s.term_matches if m.category == "sanctions_trade"]
+    assert found == ["trade tension", "trade tension"]
+
+
+def test_khmer_ban_needs_a_political_object_in_its_sentence(lex):
+    s = scored(lex, "តុលាការបានហាមឃាត់គណបក្សប្រឆាំង។", language="km")
+    assert ("political_crisis", "ban") in cats(s)
+    s = scored(lex, "ក្រសួងបានហាមឃាត់ការប្រើប្រាស់ទឹកអូរនោះជាបណ្តោះអាសន្ន។", language="km")
+    assert ("political_crisis", "ban") not in cats(s)
+    assert [v.rule for v in s.vetoed if v.term == "ban"] == [
+        "requires: none of its context words nearby"]
+
+
+def test_officials_held_by_the_anti_corruption_unit_are_a_corruption_case(lex):
+    s = scored(lex, "The Anti-Corruption Unit detained two provincial officials.")
+    pair = [m for m in s.term_matches if m.category == "crime_corruption"]
+    assert [m.rule for m in pair] == [
+        "pair: held by the Anti-Corruption Unit (anti-corruption unit)"]
+    s = scored(lex, "The Anti-Corruption Unit opened a new office.")
+    assert not [m for m in s.term_matches if m.category == "crime_corruption"]

@@ -122,8 +122,16 @@ EXCLUSION_EXAMPLES: dict[str, dict[str, str]] = {
         "wound up": "The company was wound up last year.",
         "wound down": "The project wound down in March.",
     },
-    "explosion": {"ផ្ទុះជំងឺ": "មានការផ្ទុះជំងឺគ្រុនឈាមនៅភូមិ។"},
-    "weapon": {"អាវុធហត្ថ": "កងរាជអាវុធហត្ថបានចូលរួមពិធី។"},
+    "explosion": {
+        "ផ្ទុះជំងឺ": "មានការផ្ទុះជំងឺគ្រុនឈាមនៅភូមិ។",
+        "ផ្ទុះបាតុកម្ម": "កាលពីព្រឹកមិញ មានការផ្ទុះបាតុកម្មនៅមុខរោងចក្រ។",
+        "ផ្ទុះការតវ៉ា": "ក្រោយការប្រកាសនោះ ក៏មានការផ្ទុះការតវ៉ាពីអ្នកលក់ដូរ។",
+        "ផ្ទុះកូដកម្ម": "មានការផ្ទុះកូដកម្មនៅរោងចក្រមួយ។",
+    },
+    "weapon": {
+        "អាវុធហត្ថ": "កងរាជអាវុធហត្ថបានចូលរួមពិធី។",
+        "ប្រដាប់អាវុធ": "កងកម្លាំងប្រដាប់អាវុធបានចូលរួមពិធីបុណ្យជាតិ។",
+    },
     "crack-down": {
         "បង្ការបង្ក្រាប": "នាយកដ្ឋានបង្ការបង្ក្រាបបទល្មើសបានប្រជុំ។",
     },
@@ -172,15 +180,19 @@ EXCLUSION_EXAMPLES: dict[str, dict[str, str]] = {
         "dissolve in water": "The tablets dissolve in water.",
         "រំលាយអាហារ": "ក្រពះរំលាយអាហារ។",
     },
-    "ban": {"Ban Ki-moon": "Former UN chief Ban Ki-moon visited Siem Reap."},
+    "ban": {
+        "Ban Ki-moon": "Former UN chief Ban Ki-moon visited Siem Reap.",
+        "អាវុធហាមឃាត់": "ក្រុមអ្នកជំនាញបានរកឃើញសំណល់អាវុធហាមឃាត់។",
+    },
     "rig": {
         "oil rig": "Workers on an oil rig were rescued.",
         "drilling rig": "A drilling rig arrived in the Gulf of Thailand.",
     },
     "surveillance": {
-        "អង្គការឃ្លាំមើលសិទ្ធិមនុស្ស": "អង្គការឃ្លាំមើលសិទ្ធិមនុស្សបានចេញរបាយការណ៍។",
+        "ឃ្លាំមើលសិទ្ធិមនុស្ស": "អង្គការឃ្លាំមើលសិទ្ធិមនុស្សបានចេញរបាយការណ៍។",
         "ឃ្លាំមើលការបោះឆ្នោត": "អ្នកសង្កេតការណ៍បានឃ្លាំមើលការបោះឆ្នោត។",
     },
+    "fraud": {"fraud and abuse": "The minister vowed to end waste, fraud and abuse in the budget."},
     "corruption": {
         "Anti-Corruption Unit": "The Anti-Corruption Unit opened a new office.",
         "អង្គភាពប្រឆាំងអំពើពុករលួយ": "អង្គភាពប្រឆាំងអំពើពុករលួយបានបើកការិយាល័យថ្មី។",

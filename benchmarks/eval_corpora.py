@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,29 @@ class Record:
     url: str
     title: str
     body: str
+    # When the article appeared, as near as the corpus tells: its own date field, else a
+    # date in its URL, else the day it was collected (no later than publication). The
+    # refresh job passes a feed entry's date the same way, and the scorer needs it to
+    # tell a past year from a recent one. None: nothing known (the scorer uses today).
+    published: date | None = None
+
+
+_ISO_DAY = re.compile(r"(?<!\d)(19|20)(\d\d)-(\d\d)-(\d\d)")
+# The Remy2404 scrape ran on 6-8 December 2025 (its README); undated records are older.
+_REMY_COLLECTED = date(2025, 12, 6)
+# VOA's Jekyll posts before this date carry placeholder dates, not publication dates.
+_VOA_REAL_DATES = date(2017, 8, 1)
+
+
+def _day(text: str | None) -> date | None:
+    """The first YYYY-MM-DD in ``text`` (a date field or a URL), if it is a real day."""
+    m = _ISO_DAY.search(text or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1] + m[2]), int(m[3]), int(m[4]))
+    except ValueError:
+        return None
 
 
 def scored_text(record: Record) -> tuple[str, str]:
@@ -56,8 +81,9 @@ def scored_text(record: Record) -> tuple[str, str]:
 
 def _remy(path: Path, source: str) -> Iterator[Record]:
     for a in json.loads(path.read_text(encoding="utf-8"))["articles"]:
+        published = _day(a.get("published_at")) or _day(a["url"]) or _REMY_COLLECTED
         yield Record(source, a["_id"]["$oid"], a["url"], a.get("title") or "",
-                     a.get("content") or a.get("summary") or "")
+                     a.get("content") or a.get("summary") or "", published)
 
 
 def _jsonl(path: Path) -> Iterator[dict]:
@@ -69,7 +95,8 @@ def _jsonl(path: Path) -> Iterator[dict]:
 
 def _pisethdy(path: Path, source: str) -> Iterator[Record]:
     for r in _jsonl(path):
-        yield Record(source, r["id"], r["url"], r.get("title") or "", r.get("text") or "")
+        yield Record(source, r["id"], r["url"], r.get("title") or "", r.get("text") or "",
+                     _day(r["url"]))
 
 
 def _voa(path: Path, source: str) -> Iterator[Record]:
@@ -79,13 +106,15 @@ def _voa(path: Path, source: str) -> Iterator[Record]:
         parts = raw.split("\n---", 1) if raw.startswith("---") else ["", raw]
         body = parts[1].lstrip("-").strip() if len(parts) == 2 else raw
         url = "https://github.com/VOANews/cambodia-election/blob/master/" + r["path"]
-        yield Record(source, r["path"], url, r.get("title") or "", body)
+        day = _day(r.get("date"))
+        published = day if day and day >= _VOA_REAL_DATES else None
+        yield Record(source, r["path"], url, r.get("title") or "", body, published)
 
 
 def _khmertimes_bot(path: Path, source: str) -> Iterator[Record]:
     for r in _jsonl(path):
         yield Record(source, str(r["id"]), r["link"], r.get("title_ru") or "",
-                     r.get("content_en") or "")
+                     r.get("content_en") or "", _day(r.get("date")))
 
 
 def _phylypo(path: Path, source: str) -> Iterator[Record]:
@@ -104,7 +133,9 @@ def _phylypo(path: Path, source: str) -> Iterator[Record]:
                 continue
             text = z.read(name).decode("utf-8", errors="replace")
             title, _, body = text.partition("\n")
-            yield Record(source, doc, url, title, body)
+            # no date field: the URL's, else the archive entry's (the day of the crawl)
+            published = _day(url) or date(*z.getinfo(name).date_time[:3])
+            yield Record(source, doc, url, title, body, published)
 
 
 def _feed(path: Path, source: str) -> Iterator[Record]:
@@ -117,8 +148,9 @@ def _feed(path: Path, source: str) -> Iterator[Record]:
         # as feeds.parse does: the longest content block, else the summary
         blocks = [b.get("value") or "" for b in e.get("content") or []]
         markup = max(blocks, key=len) if any(blocks) else e.get("summary", "")
+        when = e.get("published_parsed") or e.get("updated_parsed")
         yield Record(source, str(i), (e.get("link") or "").strip(), e.get("title") or "",
-                     plain_text(markup))
+                     plain_text(markup), date(*when[:3]) if when else None)
 
 
 _READERS = {

@@ -26,17 +26,20 @@ class LexiconFacts:
     cambodian: frozenset[str]  # the Cambodian ones (the only ones labelled)
 
 
-def make_scorer(lexicon_dir: Path) -> tuple[Callable[[str, str], tuple], LexiconFacts]:
-    """``score(title, text) -> (ArticleScore, sentences)`` with the lexicons in
-    ``lexicon_dir``, and the facts about those lexicons. ``sentences`` are the scorer's
-    own, so a match's ``sentence_index`` points into them."""
+def make_scorer(lexicon_dir: Path) -> tuple[Callable[..., tuple], LexiconFacts]:
+    """``score(title, text, published=None) -> (ArticleScore, sentences)`` with the
+    lexicons in ``lexicon_dir``, and the facts about those lexicons. ``published`` is the
+    article's date as the corpus gives it (what counts as the past depends on it).
+    ``sentences`` are the scorer's own, so a match's ``sentence_index`` points into them."""
     from feeds.lexicon import load_lexicons
     from feeds.score import score_article, sentences
 
     lexicons = load_lexicons(lexicon_dir)
 
-    def score(title: str, text: str):
-        result = score_article(title, text, lexicons, language=None, always_relevant=False)
+    def score(title: str, text: str, published=None):
+        result = score_article(
+            title, text, lexicons, language=None, always_relevant=False, published=published
+        )
         return result, sentences(title, text)
 
     facts = LexiconFacts(

@@ -79,7 +79,7 @@ def evaluate(labels: list[dict], records: dict, score, facts) -> tuple[dict, lis
             errors.append({"kind": "text not found", **_where(label)})
             continue
         title, text = eval_corpora.scored_text(record)
-        result, sents = score(title, text)
+        result, sents = score(title, text, record.published)
         where = _where(label) | {"title": title}
         gold = label["relevant"]
         by_language[label["language"]]["right" if result.relevant == gold else "wrong"] += 1

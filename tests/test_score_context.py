@@ -122,6 +122,16 @@ def test_old_year_is_the_past_relative_to_the_article_date(lex):
     assert late.rule == "past: 2008"
 
 
+def test_a_year_in_khmer_digits_is_the_past_too(lex):
+    # troops clashed at the border in the year 2008, the year written in Khmer digits
+    text = "កងទ័ពបានប៉ះទង្គិចគ្នានៅព្រំដែនក្នុងឆ្នាំ២០០៨។"
+    recent = scored(lex, text, language="km", published=date(2009, 1, 1)).term_matches
+    assert recent and all(m.rule == "" for m in recent)
+    late = scored(lex, text, language="km", published=date(2025, 1, 1)).term_matches
+    assert late and all(m.rule == "past: ២០០៨" for m in late)
+    assert sum(m.weight for m in late) < sum(m.weight for m in recent) / 2
+
+
 # --- other languages ------------------------------------------------------------------
 
 

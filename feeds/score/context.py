@@ -31,7 +31,8 @@ _YEAR = re.compile(
     r"(?:(?:early|late|mid)[- ])?((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_ANY_YEAR = re.compile(r"(?:19|20)\d\d")  # a cheap test before the two below
+# a cheap test before the two below; Khmer digits too, or a Khmer year never gets past it
+_ANY_YEAR = re.compile(r"(?:19|20|១៩|២០)\d\d")
 # "ឆ្នាំ១៩៧៩" / "ឆ្នាំ 1979": the year, in Khmer or Latin digits (int() reads both)
 _KHMER_YEAR = re.compile(r"ឆ្នាំ\s*(\d{4})(?!\d)")
 

@@ -186,6 +186,20 @@ def test_outlets_as_the_reporter_are_not_mentions(lex):
     ]
 
 
+def test_a_reporter_in_a_byline_is_not_a_mention(lex):
+    for text in (
+        "By Mech Dara | June 25, 2014. The land was seized.",
+        "(Reporting by Mech Dara; Editing by a desk editor)",
+        "2014-07-29 19:19 by Mech Dara. The land was seized.",
+    ):
+        assert "Mech Dara" not in [a for a, _ in mentions(lex, text)], text
+    # "by" in a sentence is not a byline
+    assert [a for a, _ in mentions(lex, "The land was seized by Ly Yong Phat, they said.")] == [
+        "Ly Yong Phat"
+    ]
+    assert [a for a, _ in mentions(lex, "Mech Dara was arrested by police.")] == ["Mech Dara"]
+
+
 def test_a_ministry_is_also_named_subject_first(lex):
     for text, name in (
         ("The Information Ministry issued a Prakas.", "Ministry of Information"),

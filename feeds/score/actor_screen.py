@@ -11,6 +11,9 @@ Rules driven by actors.toml, plus one for web addresses:
   " - "), or as the reporter ("Cambodianess could not reach the ministry", "Fresh News
   will present ...": ``credit_after_words``/``km_credit_after_words``) is not a mention
   of the outlet: the story is not about it.
+* **Bylines.** A person named as the writer ("By Mech Dara | June 25", "(Reporting by
+  ...; Editing by ...)", "2014-07-29 19:19 by ...") is not a mention: the story is not
+  about the reporter.
 * **Places named after people.** A person's alias followed by a place word
   (``place_words``: "Hun Sen Boulevard", "Hun Sen Park"), or by one or two capitalised
   words and then a capitalised place word ("Sihanouk International Airport"), names a
@@ -49,6 +52,12 @@ _DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
 _DATELINE = re.compile(r"[ ,]+[A-Z][^.!?\n]{0,40}?\s(?:--|\u2014|\u2013)\s")
 _TRAILING_THE = re.compile(r"(?:^|\s+)the$", re.IGNORECASE)
 _THE = re.compile(r"\bthe\b", re.IGNORECASE)
+# "By" opening a line or following a separator, a bracket or a date: a byline
+_BYLINE = re.compile(
+    r"(?:^|\n|[|(;:\u2013\u2014]|\d)[ \t]*(?:(?:written|reported|reporting|story|text|"
+    r"words|edited|editing|additional reporting)[ \t]+)?by[ \t]*$",
+    re.IGNORECASE,
+)
 _SEPARATORS = ("|", "\u2013", "\u2014", "/")
 # a name in capitals just before "(": "National TV (" when the match is "TVK)"
 _NAME_BEFORE_BRACKET = re.compile(r"(?:[A-Z][\w.'\u2019&-]*\s+)*[A-Z][\w.'\u2019&-]*\s*\($")
@@ -148,7 +157,7 @@ class Screen:
             if _in_link(cand, text):
                 new = None
             elif ref in self.people:
-                if self._place(cand, toks, text):
+                if self._place(cand, toks, text) or self._byline(cand[0], text):
                     new = None
             elif ref in self.bodies:
                 new = self._foreign(cand, toks, text) or cand
@@ -208,6 +217,12 @@ class Screen:
             folded = khmer_spelling.key(after)
             return any(folded.startswith(w) for w in self.km_credit_after)
         return False
+
+    def _byline(self, start: int, text: str) -> bool:
+        """Whether the person at ``start`` is named as a story's writer."""
+        if text[max(0, start - 4) : start].rstrip().lower()[-2:] != "by":
+            return False  # the usual case, at the cost of a slice
+        return _BYLINE.search(text, max(0, start - 60), start) is not None
 
     # --- places named after people
 

@@ -177,6 +177,16 @@ def test_outlets_as_the_reporter_are_not_mentions(lex):
         got = [a for a, _ in mentions(lex, text, language=None)]
         assert not {"Cambodianess", "CamboJA News", "Fresh News"} & set(got), text
         assert "National Television of Cambodia" not in got, text
+    for text in (  # a page header: a date, perhaps a byline, then the outlet
+        "Wednesday, 09 April 2014 The Phnom Penh Post An expert said so.",
+        "By a reporter | June 25, 2014 The Cambodia Daily A firm evicted families.",
+        "Sat, 25 October 2014 សរ ពិសី ភ្នំពេញប៉ុស្តិ៍ មនុស្សតែងមានមហិច្ឆតា",
+    ):
+        got = [a for a, _ in mentions(lex, text, language=None)]
+        assert not {"Phnom Penh Post", "Cambodia Daily"} & set(got), text
+    assert [a for a, _ in mentions(lex, "On June 25, 2014 the Cambodia Daily reported it.")] == [
+        "Cambodia Daily"
+    ]
     # the outlet as the subject of the story still counts
     assert [a for a, _ in mentions(lex, "Cambodianess could not publish for a week.")] == [
         "Cambodianess"

@@ -8,9 +8,9 @@ Rules driven by actors.toml, plus one for web addresses:
   Fresh News", "told CamboJA News": ``credit_words``/``km_credit_words``, also before
   the outlet's full name when the match is the short form in brackets after it: "an
   interview with National TV (TVK)"; "(Fiona Kelliher/VOD)"; a site name after "|" or
-  " - "), or as the reporter ("Cambodianess could not reach the ministry", "Fresh News
-  will present ...": ``credit_after_words``/``km_credit_after_words``) is not a mention
-  of the outlet: the story is not about it.
+  " - "; a page header of a date and a byline), or as the reporter ("Cambodianess
+  could not reach the ministry", "Fresh News will present ...": ``credit_after_words``/
+  ``km_credit_after_words``) is not a mention of the outlet: the story is not about it.
 * **Bylines.** A person named as the writer ("By Mech Dara | June 25", "(Reporting by
   ...; Editing by ...)", "2014-07-29 19:19 by ...") is not a mention: the story is not
   about the reporter.
@@ -59,6 +59,14 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 _SEPARATORS = ("|", "\u2013", "\u2014", "/")
+# a date opening a line, or after a weekday or "|", then at most a few words (a
+# reporter's name): the header of a page, "Sat, 25 October 2014 <reporter> <outlet>"
+_DATED = re.compile(
+    r"(?:^|\||\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?)[ \t]*"
+    r"(?:\d{1,2} [A-Z][a-z]+,? \d{4}|[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d\d-\d\d"
+    r"(?: \d\d?:\d\d)?)[^.!?\u17d4\n]{0,40}$",
+    re.MULTILINE,
+)
 # a name in capitals just before "(": "National TV (" when the match is "TVK)"
 _NAME_BEFORE_BRACKET = re.compile(r"(?:[A-Z][\w.'\u2019&-]*\s+)*[A-Z][\w.'\u2019&-]*\s*\($")
 _LINK_JOINERS = frozenset("/-._")
@@ -186,6 +194,8 @@ class Screen:
             rest = rest[: c[0] - line] + rest[c[1] - line :]
         if not any(ch.isalpha() for ch in _THE.sub("", rest)):
             return True  # a line of outlet names alone: "Agence Kampuchea Presse - AKP"
+        if _DATED.search(text, max(line, start - 90), start):
+            return True  # "Wednesday, 09 April 2014 Phnom Penh Post ...": a page header
         after = text[end : end + 3]
         if after[:1] == "/" or before[-1:] == "/" or after[:2] in (" |", " /"):
             return True  # "(Fiona Kelliher/VOD)", "Cambodianess / ...", "VOD | ..."

@@ -210,6 +210,19 @@ def test_a_reporter_in_a_byline_is_not_a_mention(lex):
     assert [a for a, _ in mentions(lex, "Mech Dara was arrested by police.")] == ["Mech Dara"]
 
 
+def test_a_husband_named_in_his_wife_s_name_is_not_a_mention(lex):
+    for text in (
+        "Mrs. Ou Thyda Poeuv Kuoch Chamroeun also donated money.",
+        "Lok Chumteav Men Pheakdey Sar Kheng attended the ceremony.",
+    ):
+        got = [a for a, _ in mentions(lex, text)]
+        assert "Kuoch Chamroeun" not in got and "Sar Kheng" not in got, text
+    assert mentions(lex, "Lok Chumteav Bun Rany attended.") == [
+        ("Bun Rany", "Lok Chumteav Bun Rany")
+    ]
+    assert [a for a, _ in mentions(lex, "Governor Kuoch Chamroeun donated.")] == ["Kuoch Chamroeun"]
+
+
 def test_a_ministry_is_also_named_subject_first(lex):
     for text, name in (
         ("The Information Ministry issued a Prakas.", "Ministry of Information"),

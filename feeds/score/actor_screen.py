@@ -52,6 +52,8 @@ _DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
 _DATELINE = re.compile(r"[ ,]+[A-Z][^.!?\n]{0,40}?\s(?:--|\u2014|\u2013)\s")
 _TRAILING_THE = re.compile(r"(?:^|\s+)the$", re.IGNORECASE)
 _THE = re.compile(r"\bthe\b", re.IGNORECASE)
+# a married woman's title before her own name and her husband's
+_WIFE_TITLES = frozenset({"mrs", "madam", "madame", "chumteav"})
 # "By" opening a line or following a separator, a bracket or a date: a byline
 _BYLINE = re.compile(
     r"(?:^|\n|[|(;:\u2013\u2014]|\d)[ \t]*(?:(?:written|reported|reporting|story|text|"
@@ -165,7 +167,11 @@ class Screen:
             if _in_link(cand, text):
                 new = None
             elif ref in self.people:
-                if self._place(cand, toks, text) or self._byline(cand[0], text):
+                if (
+                    self._place(cand, toks, text)
+                    or self._byline(cand[0], text)
+                    or self._wife(cand[3], toks)
+                ):
                     new = None
             elif ref in self.bodies:
                 new = self._foreign(cand, toks, text) or cand
@@ -233,6 +239,26 @@ class Screen:
         if text[max(0, start - 4) : start].rstrip().lower()[-2:] != "by":
             return False  # the usual case, at the cost of a slice
         return _BYLINE.search(text, max(0, start - 60), start) is not None
+
+    def _wife(self, first: int, toks: Tokens) -> bool:
+        """Whether the person is the end of a married woman's name: "Mrs. Ou Thyda Poeuv
+        Kuoch Chamroeun" names his wife, not Kuoch Chamroeun (the Khmer custom of a
+        wife's name followed by her husband's)."""
+        if first < 0:
+            return False
+        low = toks.low
+        later = first
+        p = toks.previous_word(first)
+        names = 0
+        while p >= 0 and names < 4 and toks.word(p)[:1].isupper():
+            if low[p] in _WIFE_TITLES:
+                return names >= 2
+            if toks.between(p, later) not in (" ", "\u00a0"):
+                return False
+            later = p
+            p = toks.previous_word(p)
+            names += 1
+        return False
 
     # --- places named after people
 

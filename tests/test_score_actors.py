@@ -91,9 +91,7 @@ def test_khmer_spellings_are_folded_alike(lex):
     folded, where = fold("ក ្រុម  សម")
     assert len(folded) == len(where) and where == sorted(where)
     km = "km"
-    assert mentions(lex, "លោក សម រង្ស៉ី បាននិយាយ។", language=km) == [
-        ("Sam Rainsy", "លោក សម រង្ស៉ី")
-    ]
+    assert mentions(lex, "លោក សម រង្ស៉ី បាននិយាយ។", language=km) == [("Sam Rainsy", "លោក សម រង្ស៉ី")]
     assert mentions(lex, "បក្សប្រជាជនកម្ពុជា បានឈ្នះ។", language=km) == [
         ("Cambodian People's Party", "បក្សប្រជាជនកម្ពុជា")
     ]
@@ -166,8 +164,101 @@ def test_outlets_named_as_sources_or_credits_are_not_mentions(lex):
         got = [a for a, _ in mentions(lex, text)]
         assert not {"Fresh News", "CamboJA News", "Voice of Democracy"} & set(got), text
         assert "Agence Kampuchea Presse" not in got and "Phnom Penh Post" not in got, text
-    assert mentions(lex, "The government revoked VOD's licence.") == [
-        ("Voice of Democracy", "VOD")
+    assert mentions(lex, "The government revoked VOD's licence.") == [("Voice of Democracy", "VOD")]
+
+
+def test_outlets_as_the_reporter_are_not_mentions(lex):
+    for text in (
+        "Cambodianess could not reach the ministry for comment.",
+        "CamboJA News tried to contact the governor on Monday.",
+        "In an interview with National TV (TVK), the director said so.",
+        "ថ្ងៃនេះ Fresh News នឹងបង្ហាញចំណេះដឹងទូទៅមួយ",
+    ):
+        got = [a for a, _ in mentions(lex, text, language=None)]
+        assert not {"Cambodianess", "CamboJA News", "Fresh News"} & set(got), text
+        assert "National Television of Cambodia" not in got, text
+    for text in (  # a page header: a date, perhaps a byline, then the outlet
+        "Wednesday, 09 April 2014 The Phnom Penh Post An expert said so.",
+        "By a reporter | June 25, 2014 The Cambodia Daily A firm evicted families.",
+        "Sat, 25 October 2014 សរ ពិសី ភ្នំពេញប៉ុស្តិ៍ មនុស្សតែងមានមហិច្ឆតា",
+    ):
+        got = [a for a, _ in mentions(lex, text, language=None)]
+        assert not {"Phnom Penh Post", "Cambodia Daily"} & set(got), text
+    assert [a for a, _ in mentions(lex, "On June 25, 2014 the Cambodia Daily reported it.")] == [
+        "Cambodia Daily"
+    ]
+    # the outlet as the subject of the story still counts
+    assert [a for a, _ in mentions(lex, "Cambodianess could not publish for a week.")] == [
+        "Cambodianess"
+    ]
+    assert [a for a, _ in mentions(lex, "The ministry suspended TVK (the state channel).")] == [
+        "National Television of Cambodia"
+    ]
+
+
+def test_a_reporter_in_a_byline_is_not_a_mention(lex):
+    for text in (
+        "By Mech Dara | June 25, 2014. The land was seized.",
+        "(Reporting by Mech Dara; Editing by a desk editor)",
+        "2014-07-29 19:19 by Mech Dara. The land was seized.",
+    ):
+        assert "Mech Dara" not in [a for a, _ in mentions(lex, text)], text
+    # "by" in a sentence is not a byline
+    assert [a for a, _ in mentions(lex, "The land was seized by Ly Yong Phat, they said.")] == [
+        "Ly Yong Phat"
+    ]
+    assert [a for a, _ in mentions(lex, "Mech Dara was arrested by police.")] == ["Mech Dara"]
+
+
+def test_a_husband_named_in_his_wife_s_name_is_not_a_mention(lex):
+    for text in (
+        "Mrs. Ou Thyda Poeuv Kuoch Chamroeun also donated money.",
+        "Lok Chumteav Men Pheakdey Sar Kheng attended the ceremony.",
+    ):
+        got = [a for a, _ in mentions(lex, text)]
+        assert "Kuoch Chamroeun" not in got and "Sar Kheng" not in got, text
+    assert mentions(lex, "Lok Chumteav Bun Rany attended.") == [
+        ("Bun Rany", "Lok Chumteav Bun Rany")
+    ]
+    assert [a for a, _ in mentions(lex, "Governor Kuoch Chamroeun donated.")] == ["Kuoch Chamroeun"]
+
+
+def test_a_ministry_is_also_named_subject_first(lex):
+    for text, name in (
+        ("The Information Ministry issued a Prakas.", "Ministry of Information"),
+        ("The Cults and Religion Ministry said so.", "Ministry of Cults and Religion"),
+        ("The Royal Palace Ministry said so.", "Ministry of the Royal Palace"),
+    ):
+        assert [a for a, _ in mentions(lex, text)] == [name], text
+    # only government bodies: a party or a person is never turned round
+    assert not [
+        f
+        for a in lex.actors
+        if a.type != "government_body"
+        for f in a.forms
+        if f.endswith(" Ministry") and not f.startswith("Ministry") and f not in a.aliases
+    ]
+
+
+def test_khmer_spelling_variants_of_names(lex):
+    # a silent final written out, rank titles and "Dr" before a name
+    assert [
+        a for a, _ in mentions(lex, "ឧត្តមសេនីយ៍ឯក ជួន ណា\u200bរិ\u200bន្ទ បានថ្លែង។", language=None)
+    ] == ["Chuon Narin"]
+    got = mentions(lex, "លោកបណ្ឌិត ហេង សុផាន់ណារិទ្ធ បានថ្លែង។", language=None)
+    assert got == [("Heng Sophannarith", "លោកបណ្ឌិត ហេង សុផាន់ណារិទ្ធ")]
+    assert [a for a, _ in mentions(lex, "អ្នកស្រី ជូឡុង សូមូរ៉ា និង លោក ឡុង រី", language=None)] == [
+        "Tioulong Saumura",
+        "Long Ry",
+    ]
+
+
+def test_the_royal_government_named_alone_is_the_government(lex):
+    assert [a for a, _ in mentions(lex, "It follows the Royal Government\u2019s policy.")] == [
+        "Royal Government of Cambodia"
+    ]
+    assert "Royal Government of Cambodia" not in [
+        a for a, _ in mentions(lex, "The Royal Government of Thailand protested.")
     ]
 
 
@@ -297,15 +388,18 @@ def _load_with(tmp_path, edit):
 
 def test_generated_forms_are_checked_like_written_aliases(tmp_path):
     def clash(text):  # another actor already called "Monovithya Kem"
-        return text + '\n[[actor]]\nid = "x"\nname = "Monovithya Kem"\ntype = "person"\n' \
+        return (
+            text + '\n[[actor]]\nid = "x"\nname = "Monovithya Kem"\ntype = "person"\n'
             'affiliation = "Cambodia"\n'
+        )
 
     msg = _load_with(tmp_path, clash)
     assert "actor 'x'" in msg and "already an alias of actor 'kem-monovithya'" in msg
 
     def party_order(text):
-        return text.replace('name = "Candlelight Party"\n', 'name = "Candlelight Party"\n'
-                            "western_order = true\n")
+        return text.replace(
+            'name = "Candlelight Party"\n', 'name = "Candlelight Party"\nwestern_order = true\n'
+        )
 
     msg = _load_with(tmp_path, party_order)
     assert "actor 'candlelight': field 'western_order'" in msg
@@ -325,6 +419,9 @@ def test_the_lexicon_covers_the_groups_analysts_ask_about(lex):
         assert by_id[ident].type == "historical" and by_id[ident].cambodian, ident
     for ident in ("ly-yong-phat", "chen-zhi", "prince-group", "try-pheap", "kok-an"):
         assert ident in by_id, ident
+    # spokespeople of the government, police, army and foreign ministry, and unions
+    for ident in ("pen-bona", "chhay-kim-khoeun", "chhum-socheat", "ket-sophann", "central"):
+        assert by_id[ident].cambodian, ident
     provinces = [p for p in lex.places if p.kind == "province"]
     courts = [a for a in lex.actors if a.id.endswith("-court") and a.type == "court"]
     assert len(courts) >= len(provinces) - 1  # Kep's court left out

@@ -16,6 +16,9 @@ The matching rules every file shares are in ``feeds.lexicon``.
     credit_words = ["according to"]     # before an outlet: a source, not a mention
     km_credit_words = ["បើតាម"]         # (so are "Name/VOD" credits, site names after
                                         # "|" or " - ", and datelines "AKP Phnom Penh --")
+    credit_after_words = ["could not reach"]  # after an outlet: the outlet is the
+    km_credit_after_words = ["នឹងបង្ហាញ"]      # reporter ("CamboJA could not reach
+                                        # him"), not what the story is about
 
     [[actor]]
     id = "hun-sen"                      # unique; lower case, digits, hyphens
@@ -96,8 +99,19 @@ _ACTOR_FIELDS = {
     "demonyms",
     "km_demonyms",
 }
-_ACTOR_TOP = ("honorifics", "km_honorifics", "titles", "spellings", "km_prefixes",
-              "place_words", "km_place_words", "credit_words", "km_credit_words")
+_ACTOR_TOP = (
+    "honorifics",
+    "km_honorifics",
+    "titles",
+    "spellings",
+    "km_prefixes",
+    "place_words",
+    "km_place_words",
+    "credit_words",
+    "km_credit_words",
+    "credit_after_words",
+    "km_credit_after_words",
+)
 _ROLE_FIELDS = {"title", "from", "to", "note"}
 
 
@@ -122,7 +136,7 @@ def _pairs(where: f.Where, raw: dict, name: str, khmer: bool) -> list[tuple[str,
         for p in value
     )
     if not ok:
-        raise where.error(name, "must be a list of pairs of strings, like [[\"a\", \"b\"]]")
+        raise where.error(name, 'must be a list of pairs of strings, like [["a", "b"]]')
     for pair in value:
         for w in pair:
             if khmer:
@@ -151,6 +165,8 @@ def parse_actors(raw: dict) -> dict[str, Any]:
     km_place_words = _phrases(top, raw, "km_place_words")
     credit_words = _phrases(top, raw, "credit_words")
     km_credit_words = _phrases(top, raw, "km_credit_words")
+    credit_after_words = _phrases(top, raw, "credit_after_words")
+    km_credit_after_words = _phrases(top, raw, "km_credit_after_words")
     spellings = _pairs(top, raw, "spellings", khmer=False)
     km_prefixes = _pairs(top, raw, "km_prefixes", khmer=True)
     tables = raw.get("actor")
@@ -187,7 +203,7 @@ def parse_actors(raw: dict) -> dict[str, Any]:
             raise where.error("western_order", "only a person's name has a Western order")
         # a comma or slash would split the name in text: it is matched without them
         spoken = _NAME_PUNCTUATION.sub(" ", name).strip()
-        made = english_forms(spoken, aliases, western, spellings)
+        made = english_forms(spoken, aliases, western, spellings, kind == "government_body")
         keys: list[str] = []
         forms: list[str] = []
         written = [("name", spoken, "")] + [("aliases", a, "") for a in aliases]
@@ -224,9 +240,7 @@ def parse_actors(raw: dict) -> dict[str, Any]:
             key = f.khmer_form(where, "km", form)
             owner = km_seen.get(key)
             if owner and owner != ident:
-                raise where.error(
-                    "km", f"{form!r} ({how}) is already an alias of actor {owner!r}"
-                )
+                raise where.error("km", f"{form!r} ({how}) is already an alias of actor {owner!r}")
             if not owner:
                 km_seen[key] = ident
                 km_forms.append(form)
@@ -305,4 +319,6 @@ def parse_actors(raw: dict) -> dict[str, Any]:
         "km_place_words": km_place_words,
         "credit_words": credit_words,
         "km_credit_words": km_credit_words,
+        "credit_after_words": credit_after_words,
+        "km_credit_after_words": km_credit_after_words,
     }

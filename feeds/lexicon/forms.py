@@ -8,6 +8,9 @@ spelling is never listed twice by hand and never forgotten for one actor:
   also match with the family name last (Monovithya Kem).
 * **Spellings.** ``spellings`` in actors.toml pairs British and American words
   (labour/labor, defence/defense): an alias with either word also matches with the other.
+* **Ministries by their subject.** A government body called "Ministry of X" is also
+  written "X Ministry" ("the Education, Youth and Sport Ministry", "the Information
+  Ministry"); every name and alias of that shape also matches so.
 * **Khmer short prefixes.** ``km_prefixes`` pairs a long prefix with its short form
   (គណបក្ស/បក្ស): a Khmer name starting with the long one also matches with the short one.
 
@@ -54,15 +57,31 @@ def spelling_variants(phrase: str, pairs: list[tuple[str, str]]) -> list[str]:
     return out[1:]
 
 
+_MINISTRY_OF = re.compile(r"^Ministry of (?:the )?(.+)$")
+
+
+def ministry_subject_first(name: str) -> str | None:
+    """ "Ministry of Information" -> "Information Ministry", else None."""
+    m = _MINISTRY_OF.match(name)
+    return f"{m.group(1)} Ministry" if m else None
+
+
 def english_forms(
     name: str,
     aliases: tuple[str, ...],
     western: bool,
     spellings: list[tuple[str, str]],
+    ministry: bool = False,
 ) -> list[tuple[str, str]]:
-    """(form, how it was made) for every generated English form, written ones excluded."""
+    """(form, how it was made) for every generated English form, written ones excluded.
+    ``ministry``: the actor is a government body (so "Ministry of X" is also "X Ministry")."""
     written = (name, *aliases)
     made: list[tuple[str, str]] = []
+    if ministry:
+        for alias in written:
+            turned = ministry_subject_first(alias)
+            if turned:
+                made.append((turned, f"the subject-first form of {alias!r}"))
     if western:
         size = len(name.split())
         for alias in written:

@@ -167,6 +167,8 @@ class Lexicons:
     km_place_words: tuple[str, ...] = ()
     credit_words: tuple[str, ...] = ()
     km_credit_words: tuple[str, ...] = ()
+    credit_after_words: tuple[str, ...] = ()
+    km_credit_after_words: tuple[str, ...] = ()
     rules: FileRules = FileRules()
     place_cues: PlaceCues = PlaceCues()
     version: str = ""

@@ -5,9 +5,15 @@ Rules driven by actors.toml, plus one for web addresses:
 * **Links.** A match inside a web address ("cambodia-supreme-court-dissolves" in a URL)
   is not a mention.
 * **Outlets as sources.** A media outlet named as a source or a credit ("according to
-  Fresh News", "told CamboJA News": ``credit_words``/``km_credit_words``; "(Fiona
-  Kelliher/VOD)"; a site name after "|" or " - ") is not a mention of the outlet: the
-  story is not about it.
+  Fresh News", "told CamboJA News": ``credit_words``/``km_credit_words``, also before
+  the outlet's full name when the match is the short form in brackets after it: "an
+  interview with National TV (TVK)"; "(Fiona Kelliher/VOD)"; a site name after "|" or
+  " - "; a page header of a date and a byline), or as the reporter ("Cambodianess
+  could not reach the ministry", "Fresh News will present ...": ``credit_after_words``/
+  ``km_credit_after_words``) is not a mention of the outlet: the story is not about it.
+* **Bylines.** A person named as the writer ("By Mech Dara | June 25", "(Reporting by
+  ...; Editing by ...)", "2014-07-29 19:19 by ...") is not a mention: the story is not
+  about the reporter.
 * **Places named after people.** A person's alias followed by a place word
   (``place_words``: "Hun Sen Boulevard", "Hun Sen Park"), or by one or two capitalised
   words and then a capitalised place word ("Sihanouk International Airport"), names a
@@ -46,9 +52,34 @@ _DEPENDENT = frozenset(chr(c) for c in range(0x17B4, 0x17D4)) | {"\u17dd"}
 _DATELINE = re.compile(r"[ ,]+[A-Z][^.!?\n]{0,40}?\s(?:--|\u2014|\u2013)\s")
 _TRAILING_THE = re.compile(r"(?:^|\s+)the$", re.IGNORECASE)
 _THE = re.compile(r"\bthe\b", re.IGNORECASE)
+# a married woman's title before her own name and her husband's
+_WIFE_TITLES = frozenset({"mrs", "madam", "madame", "chumteav"})
+# "By" opening a line or following a separator, a bracket or a date: a byline
+_BYLINE = re.compile(
+    r"(?:^|\n|[|(;:\u2013\u2014]|\d)[ \t]*(?:(?:written|reported|reporting|story|text|"
+    r"words|edited|editing|additional reporting)[ \t]+)?by[ \t]*$",
+    re.IGNORECASE,
+)
 _SEPARATORS = ("|", "\u2013", "\u2014", "/")
+# a date opening a line, or after a weekday or "|", then at most a few words (a
+# reporter's name): the header of a page, "Sat, 25 October 2014 <reporter> <outlet>"
+_DATED = re.compile(
+    r"(?:^|\||\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?)[ \t]*"
+    r"(?:\d{1,2} [A-Z][a-z]+,? \d{4}|[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d\d-\d\d"
+    r"(?: \d\d?:\d\d)?)[^.!?\u17d4\n]{0,40}$",
+    re.MULTILINE,
+)
+# a name in capitals just before "(": "National TV (" when the match is "TVK)"
+_NAME_BEFORE_BRACKET = re.compile(r"(?:[A-Z][\w.'\u2019&-]*\s+)*[A-Z][\w.'\u2019&-]*\s*\($")
 _LINK_JOINERS = frozenset("/-._")
 _LINK_SIGNS = ("://", "www.", ".htm", ".com", ".org", ".net")
+
+
+def _any_of(phrases: tuple[str, ...], head: str, tail: str) -> re.Pattern | None:
+    """One regex for the phrases (lower case) between ``head`` and ``tail``, or None."""
+    if not phrases:
+        return None
+    return re.compile(head + "|".join(re.escape(w.lower()) for w in phrases) + tail)
 
 
 def _spans(cands: list[tuple]) -> set[tuple[int, int]]:
@@ -96,18 +127,17 @@ class Screen:
         credit_words: tuple[str, ...] = (),
         km_credit_words: tuple[str, ...] = (),
         km_honorifics: tuple[str, ...] = (),
+        credit_after_words: tuple[str, ...] = (),
+        km_credit_after_words: tuple[str, ...] = (),
     ) -> None:
         self.people = frozenset(r for r, a in enumerate(actors) if a.type in PEOPLE)
         self.bodies = frozenset(r for r, a in enumerate(actors) if a.cambodian and a.type in BODIES)
         self.media = frozenset(r for r, a in enumerate(actors) if a.type == "media")
-        self.credit_words = (
-            re.compile(
-                r"(?:^|\W)(?:" + "|".join(re.escape(w.lower()) for w in credit_words) + r")$"
-            )
-            if credit_words
-            else None
-        )
+        # before the outlet, ending where it starts; after it, starting where it ends
+        self.credit_words = _any_of(credit_words, r"(?:^|\W)(?:", r")$")
         self.km_credit_words = tuple(khmer_spelling.key(w) for w in km_credit_words)
+        self.credit_after = _any_of(credit_after_words, r"\W{0,3}(?:", r")\b")
+        self.km_credit_after = tuple(khmer_spelling.key(w) for w in km_credit_after_words)
         self.km_honorifics = tuple(khmer_spelling.key(h) for h in km_honorifics)
         self.place_words = frozenset(place_words)
         self.km_place_words = tuple(khmer_spelling.key(w) for w in km_place_words)
@@ -137,7 +167,11 @@ class Screen:
             if _in_link(cand, text):
                 new = None
             elif ref in self.people:
-                if self._place(cand, toks, text):
+                if (
+                    self._place(cand, toks, text)
+                    or self._byline(cand[0], text)
+                    or self._wife(cand[3], toks)
+                ):
                     new = None
             elif ref in self.bodies:
                 new = self._foreign(cand, toks, text) or cand
@@ -166,12 +200,20 @@ class Screen:
             rest = rest[: c[0] - line] + rest[c[1] - line :]
         if not any(ch.isalpha() for ch in _THE.sub("", rest)):
             return True  # a line of outlet names alone: "Agence Kampuchea Presse - AKP"
+        if _DATED.search(text, max(line, start - 90), start):
+            return True  # "Wednesday, 09 April 2014 Phnom Penh Post ...": a page header
         after = text[end : end + 3]
         if after[:1] == "/" or before[-1:] == "/" or after[:2] in (" |", " /"):
             return True  # "(Fiona Kelliher/VOD)", "Cambodianess / ...", "VOD | ..."
         if not before.strip() and (after[:1] == ":" or _DATELINE.match(text, end)):
             return True  # "VOD: Justice", "AKP Phnom Penh, December 8 -- ...": furniture
+        if self._reporter(text, end):
+            return True  # "Cambodianess could not reach ...", "Fresh News will present"
         bare = before.rstrip()
+        if bare.endswith("("):  # "an interview with National TV (TVK)": the full name's
+            named = _NAME_BEFORE_BRACKET.search(bare)  # words decide
+            if named:
+                bare = bare[: named.start()].rstrip()
         if bare[-1:] in _SEPARATORS or bare.endswith(" -"):
             return True  # "National | Phnom Penh Post", "Agence Kampuchea Presse - AKP"
         tail = _TRAILING_THE.sub("", bare)  # "told the Phnom Penh Post"
@@ -180,6 +222,42 @@ class Screen:
         if self.km_credit_words and not tail.isascii():
             folded = khmer_spelling.key(tail)
             return any(folded.endswith(w) for w in self.km_credit_words)
+        return False
+
+    def _reporter(self, text: str, end: int) -> bool:
+        """Whether the words after the outlet make it the story's reporter."""
+        after = text[end : end + 60]
+        if self.credit_after is not None and self.credit_after.match(after.lower()):
+            return True
+        if self.km_credit_after and not after.isascii():
+            folded = khmer_spelling.key(after)
+            return any(folded.startswith(w) for w in self.km_credit_after)
+        return False
+
+    def _byline(self, start: int, text: str) -> bool:
+        """Whether the person at ``start`` is named as a story's writer."""
+        if text[max(0, start - 4) : start].rstrip().lower()[-2:] != "by":
+            return False  # the usual case, at the cost of a slice
+        return _BYLINE.search(text, max(0, start - 60), start) is not None
+
+    def _wife(self, first: int, toks: Tokens) -> bool:
+        """Whether the person is the end of a married woman's name: "Mrs. Ou Thyda Poeuv
+        Kuoch Chamroeun" names his wife, not Kuoch Chamroeun (the Khmer custom of a
+        wife's name followed by her husband's)."""
+        if first < 0:
+            return False
+        low = toks.low
+        later = first
+        p = toks.previous_word(first)
+        names = 0
+        while p >= 0 and names < 4 and toks.word(p)[:1].isupper():
+            if low[p] in _WIFE_TITLES:
+                return names >= 2
+            if toks.between(p, later) not in (" ", "\u00a0"):
+                return False
+            later = p
+            p = toks.previous_word(p)
+            names += 1
         return False
 
     # --- places named after people

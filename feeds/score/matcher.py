@@ -80,6 +80,8 @@ def build(lexicons: Lexicons, analyzer: SentimentIntensityAnalyzer | None = None
             lexicons.credit_words,
             lexicons.km_credit_words,
             lexicons.km_honorifics,
+            lexicons.credit_after_words,
+            lexicons.km_credit_after_words,
         ),
         name_strip=strip,
         known_names=known,

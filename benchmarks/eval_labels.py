@@ -24,6 +24,7 @@ TONES = ("negative", "neutral", "positive")
 TAGS = frozenset({
     "calm", "near-miss", "furniture", "historical", "non-cambodia", "opinion", "stub",
     "section-page", "mixed-language", "duplicate-outlet",
+    "batch2",  # the second development batch (tests/eval/GUIDE.md), for slicing figures
 })
 FIELDS = {
     "url": str, "source": str, "locator": str, "language": str, "relevant": bool,

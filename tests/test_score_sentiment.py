@@ -214,3 +214,17 @@ def test_diplomatic_boilerplate_stays_near_neutral(lex):
     stock = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
     ours = score_article("", text, lex, language="en").sentiment
     assert stock > 0.8 and ours < 0.5  # read as glowing by VADER alone, mild here
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ly Thuch met Sok Chenda Sophea and Hak Sokha in the capital.",  # names, not slang
+        "Thai fighter jets flew over the heart of the province.",
+        "Interest rates on loans for the energy sector rose in 2025 alone.",
+        "Natural resources showed significant changes.",
+    ],
+)
+def test_names_and_everyday_news_words_carry_no_tone(analyzer, text):
+    assert make_analyzer({}).polarity_scores(text)["compound"] > 0.4  # stock VADER: upbeat
+    assert analyzer.polarity_scores(text)["compound"] == 0

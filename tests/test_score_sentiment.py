@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import math
+import shutil
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
+from feeds.lexicon import LexiconError, load_lexicons
+from feeds.lexicon.model import ToneRules
 from feeds.score import compiled, score_article, sentences
 from feeds.score.sentiment import make_analyzer, summarise
+
+REAL = Path(__file__).resolve().parent.parent / "data" / "lexicons"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +43,7 @@ def test_overrides_change_political_readings(analyzer):
     assert analyzer.polarity_scores(crackdown)["compound"] < -0.3
 
 
-def test_article_sentiment_is_the_mean_of_sentences(lex, analyzer):
+def test_article_sentiment_is_the_weighted_mean_of_sentences(lex, analyzer):
     title = "Hun Manet opens a new bridge"
     text = (
         "Residents welcomed the wonderful new bridge. "
@@ -46,7 +53,14 @@ def test_article_sentiment_is_the_mean_of_sentences(lex, analyzer):
     score = score_article(title, text, lex, language="en")
     compounds = [analyzer.polarity_scores(s)["compound"] for s in sentences(title, text)]
     assert score.sentence_count == 4
-    assert score.sentiment == pytest.approx(sum(compounds) / 4, abs=1e-4)
+    tw, nw = lex.tone.title_weight, lex.tone.negative_weight
+    assert tw > 1 and nw > 1  # the real lexicon weighs the title and negative sentences
+    weights = [tw if i == 0 else 1.0 for i in range(4)]
+    weights = [w * (nw if c < 0 else 1.0) for w, c in zip(weights, compounds, strict=True)]
+    expected = sum(w * c for w, c in zip(weights, compounds, strict=True)) / sum(weights)
+    assert score.sentiment == pytest.approx(expected, abs=1e-4)
+    assert score.sentiment != pytest.approx(sum(compounds) / 4, abs=1e-3)
+    # the shares stay plain counts of sentences
     pos = sum(c >= 0.05 for c in compounds) / 4
     neg = sum(c <= -0.05 for c in compounds) / 4
     assert (score.sentiment_pos, score.sentiment_neg) == (pos, neg)
@@ -55,7 +69,61 @@ def test_article_sentiment_is_the_mean_of_sentences(lex, analyzer):
 
 def test_summarise():
     assert summarise([]) is None
-    assert summarise([0.5, -0.5, 0.0, 0.04]) == (0.01, 0.25, 0.25, 0.5)
+    assert summarise([0.5, -0.5, 0.0, 0.04]) == (0.01, 0.25, 0.25, 0.5)  # no rules: plain mean
+    assert summarise([0.5, -0.5, 0.0, 0.04], ToneRules()) == (0.01, 0.25, 0.25, 0.5)
+    # a negative sentence counting twice: (0.5 - 2 * 0.5 + 0 + 0.04) / 5
+    assert summarise([0.5, -0.5, 0.0, 0.04], ToneRules(negative_weight=2))[0] == -0.092
+    # the title counting three times: (3 * 0.5 - 0.5 + 0 + 0.04) / 6
+    rules = ToneRules(title_weight=3)
+    assert summarise([0.5, -0.5, 0.0, 0.04], rules, has_title=True)[0] == 0.1733
+    assert summarise([0.5, -0.5, 0.0, 0.04], rules, has_title=False)[0] == 0.01
+    # both: a negative title counts title_weight * negative_weight times
+    both = ToneRules(title_weight=3, negative_weight=2)
+    assert summarise([-0.5, 0.5, 0.5], both, has_title=True)[0] == round((-3 + 1) / 8, 4)
+
+
+def test_headline_frames_a_body_of_milder_news(lex):
+    """A short item keeps the tone of its headline when the body is milder filler."""
+    title = "Officials inspect a mining site after fish deaths"
+    text = "The minister thanked the donors. Villagers welcomed the new school."
+    rules = lex.tone
+    plain = score_article(title, text, replace(lex, tone=ToneRules()), language="en")
+    ours = score_article(title, text, lex, language="en")
+    assert rules.title_weight > 1
+    assert plain.sentiment > -0.05  # the plain mean lets the filler cancel the headline
+    assert ours.sentiment <= -0.05
+
+
+def test_harm_outweighs_the_same_amount_of_praise(lex, analyzer):
+    """One harm and one matching courtesy: the article reads negative, not neutral."""
+    bad, good = "Two workers were injured in the blast.", "Officials thanked the rescuers."
+    a, b = (analyzer.polarity_scores(s)["compound"] for s in (bad, good))
+    assert a < 0 < b and abs(a + b) < 0.05  # about equal strength
+    score = score_article("", f"{bad} {good}", lex, language="en")
+    assert score.sentiment <= -0.05
+    plain = score_article("", f"{bad} {good}", replace(lex, tone=ToneRules()), language="en")
+    assert -0.05 < plain.sentiment  # the plain mean calls it neutral
+
+
+def test_tone_rules_in_the_file(tmp_path):
+    for name in ("terms.toml", "actors.toml", "places.toml"):
+        shutil.copy(REAL / name, tmp_path / name)
+    (tmp_path / "sentiment.toml").write_text(
+        "[words]\nparty = 0\n[article]\ntitle_weight = 2\nnegative_weight = 1.25\n"
+    )
+    assert load_lexicons(tmp_path).tone == ToneRules(title_weight=2, negative_weight=1.25)
+    (tmp_path / "sentiment.toml").write_text("[words]\nparty = 0\n")
+    assert load_lexicons(tmp_path).tone == ToneRules()  # no table: the plain mean
+    for table, message in (
+        ("title_weight = 0.5", "field 'title_weight': must be within [1, 10], got 0.5"),
+        ("negative_weight = 9", "field 'negative_weight': must be within [1, 5], got 9"),
+        ("negative_weight = true", "field 'negative_weight': must be a number"),
+        ("lead_weight = 2", "field 'lead_weight': unknown field"),
+    ):
+        (tmp_path / "sentiment.toml").write_text(f"[words]\n[article]\n{table}\n")
+        with pytest.raises(LexiconError) as e:
+            load_lexicons(tmp_path)
+        assert str(e.value).startswith("sentiment.toml: [article]: ") and message in str(e.value)
 
 
 NEGATIVE = [
@@ -138,10 +206,26 @@ def test_political_and_economic_losses_read_negative(lex):
 
 
 def test_diplomatic_boilerplate_stays_near_neutral(lex):
-    text = ("Both sides reaffirmed their commitment to ensure peace and respect the "
-            "ceasefire agreement, the statement said.")
+    text = (
+        "Both sides reaffirmed their commitment to ensure peace and respect the "
+        "ceasefire agreement, the statement said."
+    )
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     stock = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
     ours = score_article("", text, lex, language="en").sentiment
     assert stock > 0.8 and ours < 0.5  # read as glowing by VADER alone, mild here
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ly Thuch met Sok Chenda Sophea and Hak Sokha in the capital.",  # names, not slang
+        "Thai fighter jets flew over the heart of the province.",
+        "Interest rates on loans for the energy sector rose in 2025 alone.",
+        "Natural resources showed significant changes.",
+    ],
+)
+def test_names_and_everyday_news_words_carry_no_tone(analyzer, text):
+    assert make_analyzer({}).polarity_scores(text)["compound"] > 0.4  # stock VADER: upbeat
+    assert analyzer.polarity_scores(text)["compound"] == 0

@@ -21,7 +21,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from feeds.lexicon import load_lexicons
 from feeds.score import compiled, score_article, sentences
-from feeds.score.sentiment import QuickVader, make_analyzer
+from feeds.score.sentiment import QuickVader, make_analyzer, summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 LEX = load_lexicons()
@@ -359,7 +359,8 @@ def test_any_run_of_capitalised_or_punctuated_rule_words(text):
 
 
 def test_score_article_compounds_are_stock_vader_compounds():
-    """End to end: an actor mention's sentiment is its sentence's stock VADER compound."""
+    """End to end: an actor mention's sentiment is its sentence's stock VADER compound, and
+    the article's is those compounds weighed by the lexicon's tone rules (``summarise``)."""
     checked = 0
     for path in sorted((ROOT / "data" / "demo").glob("*.xml")):
         for item in ET.parse(path).getroot().iter("item"):
@@ -370,7 +371,8 @@ def test_score_article_compounds_are_stock_vader_compounds():
                 continue
             sents = sentences(title, text)
             compounds = [STOCK.polarity_scores(s)["compound"] for s in sents]
-            assert score.sentiment == round(max(-1.0, min(1.0, sum(compounds) / len(sents))), 4)
+            expected = summarise(compounds, LEX.tone, has_title=bool(title.strip()))
+            assert score.sentiment == expected[0]
             for m in score.actor_mentions:
                 assert m.sentiment == compounds[m.sentence_index]
                 checked += 1

@@ -113,12 +113,13 @@ def load_lexicons(directory: Path | str | None = None) -> Lexicons:
     places = parse_places(raws["places.toml"])
     if WORLD_NAMES in raws:
         places = parse_world_names(raws[WORLD_NAMES], places)
-    sentiment = parse_sentiment(raws["sentiment.toml"])
+    sentiment, tone = parse_sentiment(raws["sentiment.toml"])
     lexicons = Lexicons(
         categories=MappingProxyType(categories),
         places=places,
         sentiment=MappingProxyType(sentiment),
         rules=rules,
+        tone=tone,
         **actor_file,
         place_cues=parse_place_cues(raws["places.toml"]),
         version=digest.hexdigest()[:12],

@@ -65,6 +65,17 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class ToneRules:
+    """sentiment.toml's ``[article]``: how sentence compounds make the article's tone.
+
+    The defaults are the plain mean of the sentences (what a lexicon without the table
+    gets); the reasons for other values are in ``feeds.lexicon.sentiment``."""
+
+    title_weight: float = 1.0  # the headline counts as this many sentences
+    negative_weight: float = 1.0  # a negative sentence counts this many times
+
+
+@dataclass(frozen=True)
 class FileRules:
     """terms.toml's file-wide rules: pairs, the past, and page furniture."""
 
@@ -170,6 +181,7 @@ class Lexicons:
     credit_after_words: tuple[str, ...] = ()
     km_credit_after_words: tuple[str, ...] = ()
     rules: FileRules = FileRules()
+    tone: ToneRules = ToneRules()
     place_cues: PlaceCues = PlaceCues()
     version: str = ""
     directory: Path | None = None

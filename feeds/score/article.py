@@ -265,7 +265,7 @@ def score_article(
 
     if compounds and furniture:
         compounds = [c for i, c in enumerate(compounds) if i not in furniture]
-    summary = summarise(compounds) if compounds else None
+    summary = summarise(compounds, lexicons.tone, has_title=has_title) if compounds else None
     sentiment = summary[0] if summary else None
     # the categories the article reports (terms.toml's [reported]), then their risk points
     reported = term_points(term_matches)

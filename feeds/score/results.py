@@ -54,7 +54,7 @@ class ArticleScore:
     relevant: bool
     relevance_terms: list[str]  # what decided it (place names, actors, "khmer-script", ...)
     language: str | None  # language the text was scored as
-    sentiment: float | None  # mean sentence compound; None = not scored (non-English)
+    sentiment: float | None  # weighted mean sentence compound; None = not scored
     sentiment_pos: float | None  # share of sentences with compound >= 0.05
     sentiment_neg: float | None  # share with compound <= -0.05
     sentiment_neu: float | None

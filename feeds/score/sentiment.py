@@ -2,9 +2,10 @@
 
 VADER is built for short social-media texts and saturates on long ones (its compound
 score tends to +1 or -1 as words pile up), so it is only ever run on single sentences.
-The article's sentiment is the mean of its sentence compounds, which stays readable for
-a 60-sentence article; the shares of positive (compound >= 0.05), negative (<= -0.05)
-and neutral sentences come with it.
+The article's sentiment is a mean of its sentence compounds, which stays readable for a
+60-sentence article, weighted as ``sentiment.toml``'s ``[article]`` table says (the title
+and negative sentences count more; why: ``feeds.lexicon.sentiment``); the shares of
+positive (compound >= 0.05), negative (<= -0.05) and neutral sentences come with it.
 
 ``sentiment.toml`` changes VADER's word list once per :class:`~feeds.lexicon.Lexicons`:
 words it misreads in politics ("party", "united" in "United Nations", "justice" in
@@ -35,6 +36,8 @@ from itertools import compress
 
 from vaderSentiment import vaderSentiment as _vader
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from feeds.lexicon.model import ToneRules
 
 POSITIVE = 0.05
 NEGATIVE = -0.05
@@ -269,12 +272,39 @@ def make_analyzer(
     return analyzer
 
 
-def summarise(compounds: Sequence[float]) -> tuple[float, float, float, float] | None:
-    """(mean compound, positive share, negative share, neutral share), None if empty."""
+def summarise(
+    compounds: Sequence[float], rules: ToneRules | None = None, *, has_title: bool = False
+) -> tuple[float, float, float, float] | None:
+    """(article sentiment, positive share, negative share, neutral share), None if empty.
+
+    The sentiment is the mean of the compounds weighted by ``rules``: the title (the first
+    compound, when ``has_title``) counts ``title_weight`` times and every negative
+    sentence ``negative_weight`` times; both weights multiply. Without rules it is the
+    plain mean. The shares are plain counts of sentences either way.
+    """
     n = len(compounds)
     if not n:
         return None
     pos = sum(1 for c in compounds if c >= POSITIVE)
     neg = sum(1 for c in compounds if c <= NEGATIVE)
-    mean = max(-1.0, min(1.0, sum(compounds) / n))
+    if rules is None or (rules.title_weight == 1 and rules.negative_weight == 1):
+        mean = sum(compounds) / n
+    else:
+        mean = _weighted_mean(compounds, rules, has_title)
+    mean = max(-1.0, min(1.0, mean))
     return (round(mean, 4), round(pos / n, 4), round(neg / n, 4), round((n - pos - neg) / n, 4))
+
+
+def _weighted_mean(compounds: Sequence[float], rules: ToneRules, has_title: bool) -> float:
+    neg_w = rules.negative_weight
+    total = weights = 0.0
+    for c in compounds:
+        w = neg_w if c < 0 else 1.0
+        total += w * c
+        weights += w
+    if has_title:  # the title's extra weight on top of the one it already has
+        c = compounds[0]
+        extra = (rules.title_weight - 1) * (neg_w if c < 0 else 1.0)
+        total += extra * c
+        weights += extra
+    return total / weights

@@ -169,6 +169,50 @@ def test_politeness_with_the_default_delay(sqlite_db, site):
     assert min(gaps) >= default
 
 
+def test_politeness_follows_redirects_to_another_host():
+    """A redirect to another host (an old domain, a CDN) waits for that host's turn and
+    pause, and obeys its robots.txt, as a request sent there directly would."""
+    import asyncio
+
+    from feedserver import FeedServer
+
+    from feeds.ingest.backfill.polite import ROBOTS_REFUSAL, PoliteFetcher
+    from feeds.ingest.fetch import Fetcher
+
+    pause = 0.3
+    with FeedServer() as old, FeedServer() as new:
+        new.add("/robots.txt", b"User-agent: *\nDisallow: /private\n",
+                content_type="text/plain")
+        for n in range(3):
+            new.add(f"/page{n}", b"<p>page</p>", content_type="text/html")
+            new.add(f"/moved{n}", b"<p>moved</p>", content_type="text/html")
+            old.add(f"/moved{n}", b"", status=301, headers={"Location": new.url(f"/moved{n}")})
+        old.add("/secret", b"", status=302, headers={"Location": new.url("/private")})
+
+        async def scenario():
+            async with Fetcher(FAST) as fetcher:
+                polite = PoliteFetcher(fetcher, BackfillPolicy(), 0.0)
+                polite.set_pause(new.url("/"), pause)
+
+                async def direct():
+                    return [await polite.get(new.url(f"/page{n}")) for n in range(3)]
+
+                async def redirected():
+                    return [await polite.get(old.url(f"/moved{n}")) for n in range(3)]
+
+                got = await asyncio.gather(direct(), redirected())
+                return [r for results in got for r in results], await polite.get(
+                    old.url("/secret"))
+
+        results, secret = asyncio.run(scenario())
+        assert all(r.ok for r in results), [r.error for r in results]
+        log = sorted((r for r in new.log if r.path != "/private"), key=lambda r: r.started)
+        assert len(log) == 7 and new.max_in_flight == 1  # robots.txt, 3 direct, 3 moved
+        gaps = [b.started - a.finished for a, b in zip(log, log[1:], strict=False)]
+        assert min(gaps) >= pause, gaps
+        assert secret.error == ROBOTS_REFUSAL and new.hits("/private") == 0
+
+
 def test_feed_backfill_delay_wins_for_its_host(sqlite_db, site):
     settings = settings_for(sqlite_db, site, delay=5.0)
     run_backfill(settings, [feed(site, "wordpress", backfill_delay=0.1)],

@@ -247,20 +247,40 @@ def weekly_volume(daily: pd.DataFrame, sources: list[str], start: date, end: dat
     return counts.astype(int).reset_index()
 
 
+# How the runs table words ``refresh_runs.outcome`` for a run that ended early. A run
+# closed this way has a finish time, but it did not finish its work: "finished" would
+# hide that the last refresh stopped half-way.
+RUN_OUTCOME_STATES = {
+    "lost-lock": "stopped: lost the refresh lock",
+    "database-error": "stopped: database error",
+}
+STOPPED = "stopped"  # the prefix of every early-end state above
+
+
 def label_runs(runs: pd.DataFrame, latest_id: int | None) -> pd.DataFrame:
-    """Add ``state``: finished, running (the newest run, unfinished) or interrupted
-    (an unfinished run that a newer run followed: it was killed)."""
+    """Add ``state``: finished; stopped early, in words, for a run closed with an
+    ``outcome`` other than "completed" (lost its lock, database error); running (the
+    newest run, unfinished); or interrupted (an unfinished run that a newer run followed:
+    it was killed)."""
     df = runs.copy()
+    outcomes = df["outcome"] if "outcome" in df.columns else [None] * len(df)
     states = []
-    for run_id, finished in zip(df["id"], df["finished_at"], strict=True):
+    for run_id, finished, outcome in zip(df["id"], df["finished_at"], outcomes, strict=True):
         if finished is not None and not pd.isna(finished):
-            states.append("finished")
+            states.append(_finished_state(outcome))
         elif latest_id is not None and run_id == latest_id:
             states.append("running")
         else:
             states.append("interrupted")
     df["state"] = states
     return df
+
+
+def _finished_state(outcome) -> str:
+    if outcome is None or pd.isna(outcome) or outcome == "completed":
+        return "finished"  # NULL: a demo load, a rescore, or a run from before outcomes
+    text = str(outcome)
+    return RUN_OUTCOME_STATES.get(text, f"{STOPPED}: {text.replace('-', ' ')}")
 
 
 def run_kind_label(kind) -> str:

@@ -189,17 +189,18 @@ def _load_feeds_or_exit(config_path: Path):
               help="Keep running: refresh, then wait this long (30m, 2h). For hosts without cron.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("--alerts", "alerts_path", envvar=ENV_ALERTS, type=Path,
-              default=None, help="Alert rules evaluated after each run "
-              f"(env {ENV_ALERTS}; default data/alerts.toml when present).")
+              default=None, help="Alert rules evaluated after each run, read again "
+              f"each time (env {ENV_ALERTS}; default data/alerts.toml when present).")
 def refresh(config_path, db_url, lexicon_dir, force, every, as_json, alerts_path):
     """Fetch the feeds once and store new articles, scored; then evaluate the alert rules."""
-    from feeds.alerts.commands import after_refresh, rules_from
+    from feeds.alerts.commands import LiveRules, after_refresh
     from feeds.ingest.refresh import run_refresh
 
     with exit_codes(db_url):  # a broken feeds file or rule stops here, before any fetching
         feeds_file = load_feeds_file(config_path)
         allow = allow_private_from_env() + feeds_file.allow_private
-        rules = rules_from(alerts_path or DEFAULT_ALERTS, missing_ok=alerts_path is None)
+        # Read again after each run (--every: each cycle), keeping the last good rules.
+        rules = LiveRules(alerts_path or DEFAULT_ALERTS, missing_ok=alerts_path is None)
     feeds = feeds_file.feeds
     settings = _settings(db_url, lexicon_dir)
     settings.fetch = replace(settings.fetch, allow_private=allow)
@@ -225,7 +226,10 @@ def refresh(config_path, db_url, lexicon_dir, force, every, as_json, alerts_path
                     if every is None:
                         sys.exit(EXIT_LOST_LOCK)
                 else:
-                    for line in after_refresh(db_url, rules):
+                    problem = rules.reload()
+                    if problem:
+                        click.echo(f"cambodia-risk: {problem}", err=True)
+                    for line in after_refresh(db_url, rules.rules):
                         click.echo(f"cambodia-risk: {line}" if line.startswith("alerts not")
                                    else line, err=True)
         if every is None:

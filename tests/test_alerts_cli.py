@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from alert_support import Webhook
 from click.testing import CliRunner
@@ -143,3 +144,59 @@ def test_alerts_test_on_a_brief_rule_sends_last_weeks_brief(tmp_path, sqlite_db)
     assert payload["summary"].startswith(f"From {start:%d %b}")
     assert "stored 3 relevant articles" in payload["summary"]
     assert payload["headline"]["now"]["articles"] == 3
+
+
+def _wait_for(condition, what: str, proc, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if proc.poll() is not None:
+            raise AssertionError(f"the refresh loop ended while waiting for {what}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_refresh_every_reads_edited_rules_and_survives_a_broken_file(
+        tmp_path, feed_server, sqlite_db):  # noqa: F811
+    """An analyst edits the rules while `refresh --every` runs: the next cycle uses them.
+    A file that becomes invalid is reported, the last good rules stay in use, and the
+    loop goes on."""
+    import os
+    import subprocess
+    import sys
+
+    feed_server.add("/a.xml", rss([fresh_story(1)]))
+    feeds, alerts = write_files(tmp_path, feed_server, WATCH.replace("Poipet", "Kampot"))
+    env = {**os.environ, "CAMBODIA_RISK_DEST_HOOK_SECRET": SECRET,
+           "CAMBODIA_RISK_DESTINATIONS": str(tmp_path / "none.toml")}
+    with Webhook(SECRET) as hook:
+        env["CAMBODIA_RISK_DEST_HOOK"] = "webhook+" + hook.url
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "feeds.cli", "refresh", "--config", feeds, "--db",
+             sqlite_db, "--alerts", alerts, "--every", "1s"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            # The first cycle's rules watch another place: the story fires nothing.
+            _wait_for(lambda: feed_server.hits("/a.xml") >= 2, "a second cycle", proc)
+            assert hook.received == []
+            # The analyst now watches Poipet: a later cycle fires for the stored story.
+            Path(alerts).write_text(WATCH, encoding="utf-8")
+            _wait_for(lambda: len(hook.received) == 1, "the edited rule to fire", proc)
+            # A typo: the loop goes on with the Poipet rule, which fires for a new story.
+            Path(alerts).write_text(WATCH.replace('"2d"', '"two days"'), encoding="utf-8")
+            feed_server.add("/a.xml", rss([fresh_story(1), fresh_story(2)]))
+            _wait_for(lambda: len(hook.received) == 2, "the kept rule to fire", proc)
+            seen = feed_server.hits("/a.xml")
+            _wait_for(lambda: feed_server.hits("/a.xml") >= seen + 2, "more cycles", proc)
+        finally:
+            proc.terminate()
+            _, err = proc.communicate(timeout=20)
+    assert [[a["title"] for a in message["articles"]] for message in hook.received] == [
+        ["Story 1: troops deployed near Poipet as talks stall"],
+        ["Story 2: troops deployed near Poipet as talks stall"]]
+    broken = [line for line in err.splitlines() if "alerts not reloaded" in line]
+    assert broken and broken[0] == (
+        f"cambodia-risk: alerts not reloaded: {alerts}: rule #1 ('poipet'): field 'window': "
+        "'two days' is not a duration like 30m, 24h, 7d or 2w; this run used the 1 rule(s) "
+        "last read without error")
+    assert "Traceback" not in err and SECRET not in err

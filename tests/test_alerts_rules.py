@@ -62,3 +62,30 @@ def test_schedule_is_read_in_its_zone():
     assert last_occurrence(sched, datetime(2025, 8, 3, 23, 59)) == datetime(2025, 7, 28, 0, 0)
     daily = parse_schedule("every day 18:30")
     assert last_occurrence(daily, datetime(2025, 8, 4, 18, 0)) == datetime(2025, 8, 3, 18, 30)
+
+
+def test_live_rules_keep_the_last_good_rules_when_the_file_goes_bad(tmp_path):
+    """What `refresh --every` reads before each cycle's alerts (see LiveRules)."""
+    from feeds.alerts.commands import LiveRules
+
+    rule = '[[rules]]\nname = "{}"\nkind = "high_risk"\ndestinations = ["team"]\n'
+    path = tmp_path / "alerts.toml"
+    path.write_text(rule.format("first"), encoding="utf-8")
+    with pytest.raises(AlertRulesError):
+        LiveRules(tmp_path / "absent.toml")  # at start, a named file must exist
+    live = LiveRules(path)
+    path.write_text(rule.format("second"), encoding="utf-8")
+    assert live.reload() is None and [r.name for r in live.rules.rules] == ["second"]
+    path.write_text(rule.format("second") + "kind = ", encoding="utf-8")  # half-saved
+    problem = live.reload()
+    assert problem.startswith(f"alerts not reloaded: {path}: not valid TOML")
+    assert problem.endswith("this run used the 1 rule(s) last read without error")
+    assert [r.name for r in live.rules.rules] == ["second"]
+    path.unlink()
+    path.mkdir()  # a folder where the file was: unreadable, not a crash
+    assert live.reload() == (f"alerts not reloaded: {path}: cannot be read: Is a directory; "
+                             "this run used the 1 rule(s) last read without error")
+    path.rmdir()
+    assert "no such alerts file" in live.reload()
+    default = LiveRules(path, missing_ok=True)  # the default file may be absent: no rules
+    assert default.reload() is None and not default.rules.rules

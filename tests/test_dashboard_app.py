@@ -252,6 +252,43 @@ def test_sources_page(app):
     assert any("interrupted" in c.value for c in at.caption)
 
 
+def test_sources_page_names_runs_that_stopped_early(monkeypatch, tmp_path, feed_server):
+    """A run closed as lost-lock or database-error has a finish time but did not finish
+    its work; the runs table must say which, not "finished"."""
+    from rss_support import rss, story
+
+    from feeds.config import FeedConfig, FetchLimits, Settings
+    from feeds.ingest.refresh import run_refresh
+
+    url = f"sqlite:///{tmp_path / 'stopped.db'}"
+    build_dataset(url, n_articles=20)
+    engine = store.make_engine(url)
+    # A real refresh meeting a database error: a table it writes to has gone missing.
+    with engine.begin() as conn:
+        schema.article_categories.drop(conn)
+    feed_server.add("/a.xml", rss([story(1), story(2)]))
+    settings = Settings(
+        db_url=url, fetch=FetchLimits(connect_timeout=2, read_timeout=5, total_timeout=10)
+    )
+    with pytest.raises(store.DatabaseFault):
+        run_refresh(settings, [FeedConfig("A", feed_server.url("/a.xml"))])
+    schema.article_categories.create(engine)
+    # A run that lost its lock closes its row the same way (PostgreSQL only; the real
+    # loss is exercised in test_runlock.py).
+    store.finish_run(engine, store.start_run(engine), outcome="lost-lock")
+    engine.dispose()
+
+    at = run(empty_app(monkeypatch, url), "app_pages/sources.py")
+    runs = at.dataframe[1].value
+    assert list(runs["state"])[:3] == [
+        "stopped: lost the refresh lock",
+        "stopped: database error",
+        "finished",
+    ]
+    assert any("2 run(s) stopped before the end" in c.value for c in at.caption)
+    assert_no_raw_markup(at)
+
+
 def test_tables_show_a_dash_for_missing_values(app, db_url):
     """Streamlit writes "None" into empty cells unless told otherwise."""
     pages = [*PAGES[1:], ("app_pages/articles.py", {"article": str(hostile_id(db_url))})]
@@ -442,6 +479,53 @@ def test_article_evidence_of_a_normal_article(app, db_url):
     md = " ".join(m.value for m in at.markdown)
     assert ":red-background[protest]" in md
     assert at.get("link_button")[0].proto.url.startswith("https://")
+
+
+def test_article_evidence_says_how_the_article_arrived(monkeypatch, tmp_path):
+    """A backfilled article came from the site's archive, not from its feed: the
+    evidence says which, from what the store recorded for it."""
+    from datetime import datetime
+
+    from history_site import HistorySite
+
+    from feeds.config import BackfillPolicy, FeedConfig, FetchLimits, Settings
+    from feeds.ingest.backfill import run_backfill
+
+    url = f"sqlite:///{tmp_path / 'arrivals.db'}"
+    build_dataset(url, n_articles=20, hostile_title=False)
+    with HistorySite(posts=20) as site:
+        settings = Settings(
+            db_url=url,
+            workers=1,
+            fetch=FetchLimits(connect_timeout=2, read_timeout=5, total_timeout=10),
+            backfill=BackfillPolicy(delay=0.0),
+        )
+        summary = run_backfill(
+            settings,
+            [FeedConfig("Site", site.base + "feed/", backfill="sitemap", full_text=True)],
+            since=datetime(2026, 3, 1),
+            until=datetime(2026, 3, 15),
+        )
+    assert summary.new_articles > 0
+    a = schema.articles
+    eng = store.make_engine(url)
+    with eng.connect() as conn:
+        by_arrival = dict(
+            conn.execute(
+                select(a.c.arrival, a.c.id).where(a.c.relevant.is_(True)).order_by(a.c.id)
+            ).all()
+        )
+    eng.dispose()
+    assert set(by_arrival) == {"feed", "sitemap"}
+    for arrival, words in [
+        ("feed", "arrived with a feed refresh"),
+        ("sitemap", "arrived by backfill (the site's sitemap)"),
+    ]:
+        page = run(
+            empty_app(monkeypatch, url), "app_pages/articles.py", article=str(by_arrival[arrival])
+        )
+        meta = [unescape(c.value) for c in page.caption if " UTC · " in c.value]
+        assert len(meta) == 1 and meta[0].endswith(words), meta
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,24 @@ def test_label_runs_running_versus_interrupted():
     assert list(series.label_runs(runs, 3)["state"]) == ["running", "interrupted", "finished"]
 
 
+def test_label_runs_names_runs_that_stopped_early():
+    finished = datetime(2024, 1, 1)
+    runs = pd.DataFrame(
+        {
+            "id": [5, 4, 3, 2, 1],
+            "finished_at": [finished] * 5,
+            "outcome": ["lost-lock", "database-error", "completed", None, "out-of-disk"],
+        }
+    )
+    assert list(series.label_runs(runs, 5)["state"]) == [
+        "stopped: lost the refresh lock",
+        "stopped: database error",
+        "finished",
+        "finished",
+        "stopped: out of disk",
+    ]
+
+
 def test_runs_for_display_names_kinds_and_blanks_rescore_counters():
     runs = pd.DataFrame(
         {

@@ -235,6 +235,31 @@ def test_absolute_redirects_are_followed(feed_server: FeedServer) -> None:
     assert result.ok and result.body == RSS
 
 
+def test_hop_gate_wraps_every_hop_and_may_refuse(feed_server: FeedServer) -> None:
+    """A caller's per-host rule (the backfill's pause) sees the host each hop contacts."""
+    import contextlib
+
+    from feeds.ingest.fetch_errors import Refused
+
+    with FeedServer() as other:
+        target = other.add("/feed.xml", RSS)
+        start = feed_server.add("/moved", b"", status=301, headers={"Location": target})
+        seen: list[str] = []
+
+        @contextlib.asynccontextmanager
+        async def gate(url: str):
+            seen.append(url)
+            if url.endswith("/refused"):
+                raise Refused("not this one")
+            yield
+
+        result = fetch(start, hop_gate=gate)
+        assert result.ok and result.body == RSS and seen == [start, target]
+        refused = feed_server.add("/refused", RSS)
+        result = fetch(refused, hop_gate=gate)
+        assert result.error == "not this one" and feed_server.hits("/refused") == 0
+
+
 def test_one_redirect_too_many(feed_server: FeedServer) -> None:
     url = feed_server.add_behaviour("/chain", "redirect_chain", hops=6)
     result = fetch(url)

@@ -144,3 +144,9 @@ def test_a_run_that_loses_its_lock_stops_writing_and_exits_4(pg, tmp_path, feed_
     assert [(r.outcome, r.finished_at is not None) for r in runs] == [
         ("lost-lock", True), ("completed", True)]
     assert articles == 12 and failed == 0  # each story once, by the run holding the lock
+    # The Sources page says the first run stopped, and why, rather than "finished".
+    from dashboard.queries import refresh_runs
+
+    with admin.connect() as conn:
+        states = list(refresh_runs(conn)["state"])
+    assert states == ["finished", "stopped: lost the refresh lock"]

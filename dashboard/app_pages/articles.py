@@ -21,6 +21,22 @@ from dashboard.evidence import (
 )
 
 MAX_ID = 2**31 - 1  # articles.id is an INTEGER column
+# How an article first came in (articles.arrival), in words: a backfilled article was
+# published in the past and fetched later, which matters when reading its timing.
+ARRIVALS = {
+    "feed": "arrived with a feed refresh",
+    "wordpress": "arrived by backfill (the site's WordPress archive)",
+    "feed-pages": "arrived by backfill (the feed's older pages)",
+    "sitemap": "arrived by backfill (the site's sitemap)",
+    "gdelt": "arrived by backfill (a GDELT search)",
+}
+
+
+def arrival_words(arrival) -> str:
+    if not arrival:
+        return ARRIVALS["feed"]
+    return ARRIVALS.get(str(arrival), f"arrived by {arrival}")
+
 
 ctx = sidebar.context()
 f, url, version = ctx.filters, ctx.url, ctx.version
@@ -148,6 +164,7 @@ if detail.get("published_estimated"):
 if detail.get("language"):
     meta.append(f"language {detail['language']}")
 meta.append(f"text from {detail.get('text_source') or 'summary'}")
+meta.append(arrival_words(detail.get("arrival")))
 st.caption(escape_markdown(" · ".join(str(m) for m in meta)))
 link = safe_url(detail.get("url")) or safe_url(detail.get("link"))
 if link:

@@ -108,6 +108,13 @@ else:
             f"{interrupted} run(s) never finished and were followed by newer runs: "
             "they were interrupted (killed or crashed)."
         )
+    stopped = int(runs["state"].str.startswith(series.STOPPED).sum())
+    if stopped:
+        st.caption(
+            f"{stopped} run(s) stopped before the end, as their State says: a run that "
+            "lost the refresh lock (another run may have taken over) or met a database "
+            "error wrote nothing more after that point."
+        )
     st.dataframe(
         series.runs_for_display(runs),
         hide_index=True,
@@ -121,7 +128,11 @@ else:
                 "sites. Demo load: the bundled demo corpus. "
                 "Rescore: stored articles scored again (nothing fetched).",
             ),
-            "state": st.column_config.TextColumn("State"),
+            "state": st.column_config.TextColumn(
+                "State",
+                help="Finished; running; interrupted (killed or crashed); or stopped "
+                "early, with the reason: lost the refresh lock, database error.",
+            ),
             "started_at": st.column_config.DatetimeColumn(
                 "Started (UTC)", format="YYYY-MM-DD HH:mm:ss"
             ),

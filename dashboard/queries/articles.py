@@ -124,7 +124,8 @@ def article_list(conn: Connection, f: Filters, limit: int = ARTICLE_LIMIT) -> pd
 def article_detail(conn: Connection, article_id: int) -> dict | None:
     """One relevant article with its evidence, or None when there is no such article.
 
-    Keys: the article's columns, ``relevance_terms`` (list), ``categories`` (DataFrame:
+    Keys: the article's columns (``arrival``: how it first came in, "feed" for a refresh
+    or the backfill method), ``relevance_terms`` (list), ``categories`` (DataFrame:
     category, matches, points), ``terms`` (DataFrame of term matches), ``mentions``
     (DataFrame of actor mentions), ``actors`` (DataFrame of per-article actors),
     ``places`` (DataFrame of place mentions, with their province, role and whether they
@@ -142,6 +143,7 @@ def article_detail(conn: Connection, article_id: int) -> dict | None:
             A.c.published_estimated,
             A.c.language,
             A.c.text_source,
+            A.c.arrival,
             A.c.relevance_terms,
             A.c.sentiment,
             A.c.sentiment_pos,

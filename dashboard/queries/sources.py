@@ -123,7 +123,8 @@ RUN_COLUMNS = [
 
 
 def refresh_runs(conn: Connection, limit: int = 30) -> pd.DataFrame:
-    """The newest refresh runs with their state and duration."""
+    """The newest refresh runs with their state (see ``label_runs``: a run that lost its
+    lock or hit a database error says so) and duration."""
     rows = conn.execute(
         select(
             RR.c.id,
@@ -135,6 +136,7 @@ def refresh_runs(conn: Connection, limit: int = 30) -> pd.DataFrame:
             RR.c.feeds_unchanged,
             RR.c.feeds_skipped,
             RR.c.new_articles,
+            RR.c.outcome,
         )
         .order_by(RR.c.id.desc())
         .limit(limit)
@@ -151,6 +153,7 @@ def refresh_runs(conn: Connection, limit: int = 30) -> pd.DataFrame:
             "feeds_unchanged",
             "feeds_skipped",
             "new_articles",
+            "outcome",
         ],
     )
     latest = conn.execute(select(func.max(RR.c.id))).scalar()

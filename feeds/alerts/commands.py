@@ -13,7 +13,7 @@ from pathlib import Path
 from feeds.alerts.destinations import DestinationError, Destinations
 from feeds.alerts.message import build
 from feeds.alerts.rules import Rule, RuleSet, load_rules
-from feeds.config import ENV_PUBLIC_URL
+from feeds.config import ENV_PUBLIC_URL, ConfigError
 from feeds.store import make_engine, migrate
 
 # feeds.alerts.run (evaluation, pandas) is imported when rules run, not when a command
@@ -26,6 +26,38 @@ def rules_from(path: Path, *, missing_ok: bool = False) -> RuleSet:
     if missing_ok and not Path(path).exists():
         return RuleSet()
     return load_rules(path)
+
+
+class LiveRules:
+    """The alert rules of a refresh, read again before each run's alerts step.
+
+    ``refresh --every`` runs for weeks; an analyst who edits the rules file expects the
+    next cycle to use it, without restarting the job. The first read happens here, when
+    the command starts, and raises (exit code 2: nothing has been fetched yet). A later
+    read that fails (a typo, a file half-saved by an editor, a file made unreadable)
+    must not stop a monitor that was working: the last rules read without error stay
+    in use (rather than none, so a typo does not silence the alerts), and
+    :meth:`reload` says so in a line for stderr. Every cycle reads the file again, so
+    the line repeats until the file is fixed, and the fix is used at once.
+    """
+
+    def __init__(self, path: Path, *, missing_ok: bool = False) -> None:
+        self.path, self.missing_ok = Path(path), missing_ok
+        self.rules = rules_from(self.path, missing_ok=missing_ok)
+
+    def reload(self) -> str | None:
+        """Read the file again; None when it worked, else the line saying why not."""
+        try:
+            self.rules = rules_from(self.path, missing_ok=self.missing_ok)
+        except ConfigError as exc:
+            why = str(exc)
+        except OSError as exc:  # unreadable: permissions, a folder in its place
+            why = f"{self.path}: cannot be read: {exc.strerror or exc}"
+        else:
+            return None
+        kept = len(self.rules.rules)
+        return (f"alerts not reloaded: {why}; this run used the {kept} rule(s) last read "
+                "without error")
 
 
 def run_now(db_url: str, rules: RuleSet, *, dry_run: bool = False,

@@ -12,7 +12,8 @@ went wrong. So this module:
 * decompresses bodies itself, in bounded steps, instead of trusting a decoder that can
   turn one network chunk into an unbounded amount of memory;
 * follows redirects itself, so each hop is counted, checked for scheme and put through
-  the per-host limit of the host it goes to;
+  the per-host limit of the host it goes to, and through the caller's ``hop_gate`` (the
+  backfill's politeness pause) for that host;
 * keeps no cookies between requests, so fetches do not depend on one another;
 * connects only to addresses ``feeds.ingest.netpolicy`` allows (no private networks
   unless listed), checked where each connection is opened, on every hop;
@@ -32,7 +33,8 @@ import http
 import http.cookiejar
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -79,6 +81,10 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _RETRY_AFTER_CEILING = 1e9
 
 _DEFAULT_LIMITS = FetchLimits()
+# A caller's wrapper around each hop, given the hop's URL: entered before the request to
+# that URL's host and left when its answer is read. It may wait (a politeness pause) or
+# raise ``Refused`` to stop the fetch with its message as the error.
+HopGate = Callable[[str], AbstractAsyncContextManager[object]]
 
 
 @dataclass
@@ -157,12 +163,16 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str = FEED_ACCEPT,
+        hop_gate: HopGate | None = None,
     ) -> FetchResult:
         """GET ``url``, following redirects; never raises for network or HTTP trouble.
 
         ``etag`` and ``last_modified`` are the validators stored from an earlier fetch;
         when given they are sent as If-None-Match / If-Modified-Since, and a 304 answer
-        gives ``not_modified=True`` with no body.
+        gives ``not_modified=True`` with no body. ``hop_gate`` (see :data:`HopGate`)
+        wraps every hop, redirects included, so a per-host rule of the caller applies to
+        the host each hop actually contacts; time spent in it is not part of the fetch's
+        time budget, as waiting for a concurrency slot is not.
         """
         if self._client is None or self._global is None:
             raise RuntimeError("Fetcher.fetch() used outside 'async with Fetcher(...)'")
@@ -184,7 +194,8 @@ class Fetcher:
                 target = _check_url(current)
                 visited.append(str(target))
                 _start_hop(result, str(target))
-                async with self._slot(_host_key(target)):
+                gate = hop_gate(str(target)) if hop_gate else contextlib.nullcontext()
+                async with gate, self._slot(_host_key(target)):
                     if budget <= 0:
                         raise Refused(total_timeout_message(limits))
                     started = time.monotonic()

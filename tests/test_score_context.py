@@ -368,3 +368,11 @@ def test_treason_is_politics_and_torture_is_legal_only_in_custody(lex):
     assert ("arrests_legal", "torture") in cats(scored(lex, "Detainees said police tortured them."))
     s = scored(lex, "Victims said the scam bosses tortured them for weeks.")
     assert ("arrests_legal", "torture") not in cats(s)
+
+
+def test_sanctions_over_the_opposition_are_also_politics(lex):
+    s = scored(lex, "Washington threatened sanctions if Sam Rainsy is harmed on his return.")
+    assert [m.rule for m in s.term_matches if m.category == "political_crisis"] == [
+        "pair: sanctions over the opposition (sam rainsy)"]
+    s = scored(lex, "Washington threatened sanctions on the timber firms.")
+    assert not [m for m in s.term_matches if m.category == "political_crisis"]

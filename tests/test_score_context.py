@@ -336,3 +336,43 @@ def test_officials_held_by_the_anti_corruption_unit_are_a_corruption_case(lex):
         "pair: held by the Anti-Corruption Unit (anti-corruption unit)"]
     s = scored(lex, "The Anti-Corruption Unit opened a new office.")
     assert not [m for m in s.term_matches if m.category == "crime_corruption"]
+
+
+# (category, term, a Khmer sentence where it counts, one where its context stops it):
+# Khmer words with an everyday sense besides the risk one
+KHMER_COUNTS_OR_NOT = [
+    ("sanctions_trade", "sanction", "សហរដ្ឋអាមេរិកដាក់ទណ្ឌកម្មលើមន្ត្រីពីរនាក់។",
+     "គ្រូបានដាក់ទណ្ឌកម្មសិស្សដែលមកយឺត។"),
+    ("arrests_legal", "trial", "តុលាការបានបើកសវនាការលើសំណុំរឿងនេះ។",
+     "គណៈកម្មការសភាបានបើកសវនាការអំពីថវិកាជាតិ។"),
+    ("arrests_legal", "lawsuit", "គាត់បានដាក់បណ្តឹងទៅតុលាការខេត្ត។",
+     "អតិថិជនបានដាក់បណ្តឹងទៅក្រុមហ៊ុនអំពីសេវាកម្ម។"),
+    ("security_military", "explosion", "គ្រាប់ផ្លោងបានផ្ទុះនៅជិតព្រំដែន។",
+     "ការបង្ហោះនោះបានផ្ទុះការចាប់អារម្មណ៍ពីអ្នកគាំទ្រ។"),
+]
+
+
+@pytest.mark.parametrize("category,term,counts,stopped", KHMER_COUNTS_OR_NOT)
+def test_khmer_words_with_an_everyday_sense_need_their_context(lex, category, term, counts,
+                                                                 stopped):
+    assert (category, term) in cats(scored(lex, counts, language="km"))
+    s = scored(lex, stopped, language="km")
+    assert (category, term) not in cats(s)
+    assert [v.rule for v in s.vetoed if v.term == term], s.vetoed
+
+
+def test_treason_is_politics_and_torture_is_legal_only_in_custody(lex):
+    s = scored(lex, "The government accused the opposition leader of treason.")
+    assert ("political_crisis", "treason") in cats(s)
+    assert not [m for m in s.term_matches if m.category == "arrests_legal"]
+    assert ("arrests_legal", "torture") in cats(scored(lex, "Detainees said police tortured them."))
+    s = scored(lex, "Victims said the scam bosses tortured them for weeks.")
+    assert ("arrests_legal", "torture") not in cats(s)
+
+
+def test_sanctions_over_the_opposition_are_also_politics(lex):
+    s = scored(lex, "Washington threatened sanctions if Sam Rainsy is harmed on his return.")
+    assert [m.rule for m in s.term_matches if m.category == "political_crisis"] == [
+        "pair: sanctions over the opposition (sam rainsy)"]
+    s = scored(lex, "Washington threatened sanctions on the timber firms.")
+    assert not [m for m in s.term_matches if m.category == "political_crisis"]

@@ -436,3 +436,20 @@ def test_a_khmer_demonym_in_the_english_list_is_pointed_to_its_place(tmp_path):
         "actors.toml: actor 'thailand': field 'demonyms': 'ថៃ' is Khmer script; "
         "put it under 'km_demonyms'"
     )
+
+
+def test_khmer_court_and_capital_hall_short_forms(lex):
+    """km_prefixes: a first-instance court (សាលាដំបូង...) is also written តុលាការ...,
+    the capital hall (សាលារាជធានី...) also រដ្ឋបាលរាជធានី..."""
+    court = mentions(lex, "តុលាការខេត្តសៀមរាប បានកោះហៅសកម្មជនម្នាក់។", language="km")
+    assert "Siem Reap Provincial Court" in [a for a, _ in court]
+    hall = mentions(lex, "រដ្ឋបាលរាជធានីភ្នំពេញ បានប្រកាសវិធានការថ្មី។", language="km")
+    assert "Phnom Penh City Hall" in [a for a, _ in hall]
+
+
+def test_khmer_source_line_and_not_yet_reached_are_credits(lex):
+    """ "ប្រភព : Fresh News" (source) and "Fresh News មិនទាន់អាចសុំ..." (could not yet
+    obtain) name the outlet as source or reporter, not as the story's subject."""
+    for text in ("ប្រភព : Fresh News", "Fresh News មិនទាន់អាចសុំការបកស្រាយពីមន្ត្រីបានទេ។"):
+        assert "Fresh News" not in [a for a, _ in mentions(lex, text, language="km")], text
+    assert "Fresh News" in [a for a, _ in mentions(lex, "Fresh News ត្រូវបានគេរិះគន់។", language="km")]

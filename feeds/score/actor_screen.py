@@ -220,7 +220,7 @@ class Screen:
         if self.credit_words is not None and self.credit_words.search(tail.lower()):
             return True  # "according to Fresh News", "told CamboJA News"
         if self.km_credit_words and not tail.isascii():
-            folded = khmer_spelling.key(tail)
+            folded = khmer_spelling.key(tail.rstrip(":\u17d6 "))  # "ប្រភព :" (source:)
             return any(folded.endswith(w) for w in self.km_credit_words)
         return False
 
